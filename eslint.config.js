@@ -1,0 +1,45 @@
+// ESLint with typescript-eslint's strict type-checked rules, plus the architecture's import boundaries.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const driver = (name, home) => ({
+  name,
+  message: `${name} is imported only inside ${home}; services see storage through src/storage/ports.ts.`,
+});
+const MONGOOSE = driver('mongoose', 'src/storage/mongo/');
+const SQLITE = driver('better-sqlite3', 'src/storage/sqlite/');
+const EXPRESS = {
+  name: 'express',
+  message:
+    "express belongs in src/http/, src/app.ts and the features' *-routes.ts and *-controller.ts files.",
+};
+const restrict = (...paths) => ({ 'no-restricted-imports': ['error', { paths }] });
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  { files: ['src/**/*.ts'], rules: restrict(MONGOOSE, SQLITE, EXPRESS) },
+  {
+    files: ['src/storage/sqlite/**/*.ts'],
+    rules: {
+      ...restrict(MONGOOSE, EXPRESS),
+      // The port is async; better-sqlite3 is synchronous. `async` turns a driver throw into a rejection.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['src/storage/mongo/**/*.ts'], rules: restrict(SQLITE, EXPRESS) },
+  {
+    files: ['src/http/**/*.ts', 'src/app.ts', 'src/**/*-routes.ts', 'src/**/*-controller.ts'],
+    rules: restrict(MONGOOSE, SQLITE),
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,89 @@
+// createApp(deps): the Express app from explicit dependencies. Composes middleware in order, mounts the routes and
+// the one error handler; does no I/O, so tests build one per case over an in-memory store and a fake clock.
+import express, { type Express } from 'express';
+import { createAuthController } from './auth/auth-controller.js';
+import { createAuthRoutes } from './auth/auth-routes.js';
+import { createAuthService } from './auth/auth-service.js';
+import type { PasswordHasher } from './auth/passwords/password-hasher.js';
+import { createTokenService } from './auth/tokens/token-service.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import { AppError } from './http/app-error.js';
+import { requireAccessToken } from './http/authenticate.js';
+import { errorHandler } from './http/error-handler.js';
+import { methodNotAllowed, notFound } from './http/fallback-routes.js';
+import { jsonBody } from './http/json-body.js';
+import './http/locals.js';
+import { requestId } from './http/request-id.js';
+import { rememberMountPath, requestLogging } from './http/request-logging.js';
+import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
+import { createAuditLog } from './observability/audit-log.js';
+import type { Logger } from './observability/logger.js';
+import type { AuthStore } from './storage/ports.js';
+
+/** Shared with the process entry, which flips `shuttingDown` when a signal arrives. */
+export interface Lifecycle {
+  shuttingDown: boolean;
+}
+
+export interface AppDeps {
+  config: Config;
+  store: AuthStore;
+  clock: Clock;
+  logger: Logger;
+  hasher: PasswordHasher;
+  lifecycle?: Lifecycle;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  const auth = createAuthService({
+    store: deps.store,
+    hasher: deps.hasher,
+    tokens: createTokenService(config.jwt, deps.clock),
+    clock: deps.clock,
+    audit: createAuditLog(logger),
+    sessionMaxAgeSeconds: config.session.maxAgeSeconds,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  // Flat query strings: `?email[$ne]=x` stays the string key "email[$ne]" and can never build an object.
+  app.set('query parser', 'simple');
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(requestId());
+  app.use(requestLogging(logger));
+  app.use((_req, res, next) => {
+    if (!lifecycle.shuttingDown) {
+      next();
+      return;
+    }
+    res.setHeader('Connection', 'close');
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The server is shutting down; retry shortly.',
+    });
+  });
+  app.use(requireHttps(config));
+  app.use(securityHeaders());
+  app.use(corsPolicy(config));
+  app.use(jsonBody(config.http.bodyLimitBytes));
+
+  app
+    .route('/health')
+    .get((_req, res) => {
+      res.json({ success: true, data: { status: 'ok' } });
+    })
+    .all(methodNotAllowed);
+  app.use(
+    '/api/auth',
+    rememberMountPath,
+    createAuthRoutes(createAuthController(auth), requireAccessToken(auth)),
+  );
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

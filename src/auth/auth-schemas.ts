@@ -1,0 +1,64 @@
+// The request bodies of the auth routes, described once: validation, request types and (later) the API document
+// all come from here.
+import { z } from 'zod';
+import { passwordPolicyProblems } from './passwords/password-policy.js';
+
+const requiredString = (field: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined ? `${field} is required.` : `${field} must be a string.`,
+  });
+
+/** Normalized for storage and lookup: NFC, trimmed, lower-cased. At most 254 characters (RFC 5321). */
+export const emailField = requiredString('Email')
+  .max(254, 'Email must be at most 254 characters.')
+  .normalize('NFC')
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Email must be a valid email address.'));
+
+// Markup, control characters and bidirectional overrides (which can disguise text) have no place in a name;
+// letters of any script, apostrophes and hyphens do.
+const FORBIDDEN_IN_NAME = /[<>\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/u;
+
+export const nameField = requiredString('Name')
+  .normalize('NFC')
+  .trim()
+  .min(1, 'Name must not be empty.')
+  .max(100, 'Name must be at most 100 characters.')
+  .refine(
+    (name) => !FORBIDDEN_IN_NAME.test(name),
+    'Name must not contain < or >, control characters or bidirectional overrides.',
+  );
+
+export const newPasswordField = requiredString('Password').superRefine((password, ctx) => {
+  for (const problem of passwordPolicyProblems(password))
+    ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** At login only presence and a sane bound are checked: the policy may have changed since the account was made. */
+const loginPasswordField = requiredString('Password')
+  .min(1, 'Password is required.')
+  .max(1024, 'Password must be at most 1024 characters.');
+
+const refreshTokenField = requiredString('Refresh token')
+  .min(1, 'Refresh token is required.')
+  .max(2048, 'Refresh token must be at most 2048 characters.');
+
+export const registerBody = z.strictObject({
+  email: emailField,
+  password: newPasswordField,
+  name: nameField,
+});
+
+export const loginBody = z.strictObject({
+  email: emailField,
+  password: loginPasswordField,
+});
+
+export const refreshBody = z.strictObject({ refreshToken: refreshTokenField });
+
+export const logoutBody = refreshBody;
+
+export type RegisterInput = z.output<typeof registerBody>;
+export type LoginInput = z.output<typeof loginBody>;

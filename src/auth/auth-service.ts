@@ -1,0 +1,150 @@
+// The auth use cases: register, login, refresh, logout, and the access check behind every protected route.
+// Each reads as its steps; the detail of each step lives in its own small function or module.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { AppError } from '../http/app-error.js';
+import type { AuditLog } from '../observability/audit-log.js';
+import type { AuthStore, LiveSession, UserRecord } from '../storage/ports.js';
+import type { LoginInput, RegisterInput } from './auth-schemas.js';
+import type { ClientContext } from './client-context.js';
+import { createCredentialCheck } from './passwords/credential-check.js';
+import type { PasswordHasher } from './passwords/password-hasher.js';
+import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
+import type { AccessTokenClaims, RefreshTokenClaims } from './tokens/token-claims.js';
+import { hashRefreshToken, type TokenService } from './tokens/token-service.js';
+
+export interface AuthServiceDeps {
+  store: AuthStore;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  clock: Clock;
+  audit: AuditLog;
+  sessionMaxAgeSeconds: number;
+}
+
+export interface AuthService {
+  register(input: RegisterInput, client: ClientContext): Promise<UserRecord>;
+  login(input: LoginInput, client: ClientContext): Promise<{ user: UserRecord; tokens: TokenPair }>;
+  refresh(refreshToken: string, client: ClientContext): Promise<TokenPair>;
+  logout(refreshToken: string, client: ClientContext): Promise<void>;
+  /** The live session and user behind an access token; throws TOKEN_INVALID, TOKEN_EXPIRED or SESSION_REVOKED. */
+  authenticate(accessToken: string): Promise<LiveSession & { claims: AccessTokenClaims }>;
+}
+
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const { store, hasher, tokens, clock, audit } = deps;
+  const checkPassword = createCredentialCheck(hasher);
+  const now = () => new Date(clock.now());
+
+  async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {
+    const createdAt = now();
+    const session = {
+      id: randomUUID(),
+      userId: user.id,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + deps.sessionMaxAgeSeconds * 1000),
+      userAgent: client.userAgent,
+      ip: client.ip,
+    };
+    const owner = { userId: user.id, sessionId: session.id };
+    const refresh = tokens.issueRefreshToken({ ...owner, notAfter: session.expiresAt });
+    await store.openSession(session, toRefreshTokenRecord(refresh, owner, createdAt));
+    const access = tokens.issueAccessToken({ ...owner, role: user.role });
+    return toTokenPair(access, refresh);
+  }
+
+  function verifiedRefreshClaims(refreshToken: string): RefreshTokenClaims {
+    const verification = tokens.verifyRefreshToken(refreshToken);
+    if (verification.status === 'expired') throw new AppError('REFRESH_TOKEN_EXPIRED');
+    if (verification.status === 'invalid') throw new AppError('REFRESH_TOKEN_INVALID');
+    return verification.claims;
+  }
+
+  /** A used refresh token came back: whoever holds the family may be an attacker, so the whole session ends. */
+  async function endSessionAfterReuse(
+    owner: { sessionId: string; userId: string },
+    client: ClientContext,
+  ): Promise<never> {
+    await store.revokeSession(owner.sessionId, 'refresh_token_reused', now());
+    audit.record('token.reuse_detected', { ...owner, ...client });
+    throw new AppError('REFRESH_TOKEN_REUSED');
+  }
+
+  return {
+    async register(input, client) {
+      const passwordHash = await hasher.hash(input.password);
+      const created = await store.createUser({
+        id: randomUUID(),
+        email: input.email,
+        name: input.name,
+        role: 'user',
+        passwordHash,
+        createdAt: now(),
+      });
+      if (created.outcome === 'email-taken') throw new AppError('EMAIL_TAKEN');
+      audit.record('register', { userId: created.user.id, ...client });
+      return created.user;
+    },
+
+    async login(input, client) {
+      const user = await store.findLiveUserByEmail(input.email);
+      const passwordMatches = await checkPassword(input.password, user?.passwordHash);
+      if (!user || !passwordMatches) {
+        const reason = user ? 'wrong_password' : 'unknown_email';
+        audit.record('login.failure', { email: input.email, reason, ...client });
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      const pair = await openSession(user, client);
+      audit.record('login.success', { userId: user.id, ...client });
+      return { user, tokens: pair };
+    },
+
+    async refresh(refreshToken, client) {
+      const claims = verifiedRefreshClaims(refreshToken);
+      const live = await store.findLiveSession(claims.sid, now());
+      if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
+      const owner = { userId: live.user.id, sessionId: live.session.id };
+      const next = tokens.issueRefreshToken({ ...owner, notAfter: live.session.expiresAt });
+      const rotation = await store.rotateRefreshToken(
+        hashRefreshToken(refreshToken),
+        toRefreshTokenRecord(next, owner, now()),
+        now(),
+      );
+      switch (rotation.outcome) {
+        case 'rotated':
+          break;
+        case 'reused':
+          return endSessionAfterReuse(owner, client);
+        case 'revoked':
+          throw new AppError('SESSION_REVOKED');
+        case 'expired':
+          throw new AppError('REFRESH_TOKEN_EXPIRED');
+        case 'unknown':
+          throw new AppError('REFRESH_TOKEN_INVALID');
+      }
+      const access = tokens.issueAccessToken({ ...owner, role: live.user.role });
+      audit.record('token.refresh', { ...owner, ...client });
+      return toTokenPair(access, next);
+    },
+
+    async logout(refreshToken, client) {
+      verifiedRefreshClaims(refreshToken);
+      const stored = await store.findRefreshToken(hashRefreshToken(refreshToken));
+      if (!stored) throw new AppError('REFRESH_TOKEN_INVALID');
+      const owner = { userId: stored.userId, sessionId: stored.sessionId };
+      if (stored.usedAt !== null) return endSessionAfterReuse(owner, client);
+      const ended = await store.revokeSession(stored.sessionId, 'logout', now());
+      audit.record('logout', { ...owner, alreadyEnded: !ended, ...client });
+    },
+
+    async authenticate(accessToken) {
+      const verification = tokens.verifyAccessToken(accessToken);
+      if (verification.status === 'expired') throw new AppError('TOKEN_EXPIRED');
+      if (verification.status === 'invalid') throw new AppError('TOKEN_INVALID');
+      const { claims } = verification;
+      const live = await store.findLiveSession(claims.sid, now());
+      if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
+      return { ...live, claims };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// The access + refresh token pair a login or a refresh hands out, and the refresh record the store keeps for it.
+import type { NewRefreshToken } from '../storage/ports.js';
+import type { IssuedAccessToken, IssuedRefreshToken } from './tokens/token-service.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds. */
+  expiresIn: number;
+  /** Seconds. */
+  refreshExpiresIn: number;
+}
+
+export function toTokenPair(access: IssuedAccessToken, refresh: IssuedRefreshToken): TokenPair {
+  return {
+    accessToken: access.token,
+    refreshToken: refresh.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresInSeconds,
+    refreshExpiresIn: refresh.expiresInSeconds,
+  };
+}
+
+export function toRefreshTokenRecord(
+  refresh: IssuedRefreshToken,
+  owner: { userId: string; sessionId: string },
+  createdAt: Date,
+): NewRefreshToken {
+  return {
+    id: refresh.jti,
+    sessionId: owner.sessionId,
+    userId: owner.userId,
+    tokenHash: refresh.tokenHash,
+    createdAt,
+    expiresAt: refresh.expiresAt,
+  };
+}

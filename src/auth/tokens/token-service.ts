@@ -1,0 +1,155 @@
+// Issues and verifies the two JWTs. Verification pins algorithm, key id, issuer, audience and token type, and says
+// what happened ('valid' | 'expired' | 'invalid'); callers decide which error that is.
+import { createHash, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config/config.js';
+import type { Role } from '../../storage/ports.js';
+import { createKeyRing, type KeyRing } from './key-ring.js';
+import {
+  isAccessTokenClaims,
+  isRefreshTokenClaims,
+  type AccessTokenClaims,
+  type RefreshTokenClaims,
+} from './token-claims.js';
+
+export type Verification<Claims> =
+  { status: 'valid'; claims: Claims } | { status: 'expired' } | { status: 'invalid' };
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresInSeconds: number;
+}
+
+export interface IssuedRefreshToken {
+  token: string;
+  jti: string;
+  tokenHash: string;
+  expiresAt: Date;
+  expiresInSeconds: number;
+}
+
+export interface TokenService {
+  issueAccessToken(subject: { userId: string; role: Role; sessionId: string }): IssuedAccessToken;
+  /** A refresh token that expires after the configured lifetime, or at `notAfter` (the session's end) if sooner. */
+  issueRefreshToken(subject: {
+    userId: string;
+    sessionId: string;
+    notAfter: Date;
+  }): IssuedRefreshToken;
+  verifyAccessToken(token: string): Verification<AccessTokenClaims>;
+  verifyRefreshToken(token: string): Verification<RefreshTokenClaims>;
+}
+
+/** Longer than any token we issue; anything bigger is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 2048;
+
+/** SHA-256 of a refresh token: what the store keeps and looks up instead of the token. */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): TokenService {
+  const accessKeys = createKeyRing(jwtConfig.accessSecret, jwtConfig.accessSecretPrevious);
+  const refreshKeys = createKeyRing(jwtConfig.refreshSecret, jwtConfig.refreshSecretPrevious);
+  const { issuer, audience } = jwtConfig;
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+  const sign = (claims: object, keys: KeyRing) =>
+    jwt.sign(claims, keys.signing.key, { algorithm: 'HS256', keyid: keys.signing.kid });
+
+  function verify(token: string, keys: KeyRing): Verification<Record<string, unknown>> {
+    if (token.length > MAX_TOKEN_LENGTH) return { status: 'invalid' };
+    const key = keys.verifying.get(readKeyId(token) ?? '');
+    if (key === undefined) return { status: 'invalid' };
+    try {
+      const payload = jwt.verify(token, key, {
+        algorithms: ['HS256'],
+        issuer,
+        audience,
+        clockTimestamp: nowSeconds(),
+      });
+      if (typeof payload === 'string') return { status: 'invalid' };
+      return { status: 'valid', claims: payload };
+    } catch (error) {
+      // jsonwebtoken reports expiry only for a token whose signature it has already checked.
+      return error instanceof jwt.TokenExpiredError ? { status: 'expired' } : { status: 'invalid' };
+    }
+  }
+
+  return {
+    issueAccessToken({ userId, role, sessionId }) {
+      const iat = nowSeconds();
+      const exp = iat + jwtConfig.accessTtlSeconds;
+      const claims: AccessTokenClaims = {
+        sub: userId,
+        role,
+        sid: sessionId,
+        jti: randomUUID(),
+        iat,
+        exp,
+        iss: issuer,
+        aud: audience,
+        typ: 'access',
+      };
+      return { token: sign(claims, accessKeys), expiresInSeconds: exp - iat };
+    },
+
+    issueRefreshToken({ userId, sessionId, notAfter }) {
+      const iat = nowSeconds();
+      const exp = Math.min(
+        iat + jwtConfig.refreshTtlSeconds,
+        Math.floor(notAfter.getTime() / 1000),
+      );
+      const jti = randomUUID();
+      const claims: RefreshTokenClaims = {
+        sub: userId,
+        sid: sessionId,
+        jti,
+        iat,
+        exp,
+        iss: issuer,
+        aud: audience,
+        typ: 'refresh',
+      };
+      const token = sign(claims, refreshKeys);
+      return {
+        token,
+        jti,
+        tokenHash: hashRefreshToken(token),
+        expiresAt: new Date(exp * 1000),
+        expiresInSeconds: exp - iat,
+      };
+    },
+
+    verifyAccessToken(token) {
+      const result = verify(token, accessKeys);
+      if (result.status !== 'valid') return result;
+      return isAccessTokenClaims(result.claims)
+        ? { status: 'valid', claims: result.claims }
+        : { status: 'invalid' };
+    },
+
+    verifyRefreshToken(token) {
+      const result = verify(token, refreshKeys);
+      if (result.status !== 'valid') return result;
+      return isRefreshTokenClaims(result.claims)
+        ? { status: 'valid', claims: result.claims }
+        : { status: 'invalid' };
+    },
+  };
+}
+
+/** The `kid` from a JWT's header, or undefined when the header is not a JSON object with a string kid. */
+function readKeyId(token: string): string | undefined {
+  const headerPart = token.slice(0, token.indexOf('.'));
+  if (headerPart === '') return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
+    if (typeof header !== 'object' || header === null) return undefined;
+    const kid = (header as { kid?: unknown }).kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}

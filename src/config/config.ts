@@ -1,0 +1,202 @@
+// Loads and checks the configuration once at start: a typed, frozen Config, or a ConfigError naming each bad variable.
+import { envSchema, withoutEmptyValues, type Env, type LogLevel } from './env-schema.js';
+import { generateSecretPair, loadOrCreateDevSecrets } from './dev-secrets.js';
+import { secretWeakness } from './secret-strength.js';
+import type { TrustProxy } from './trust-proxy.js';
+
+export type NodeEnv = Env['NODE_ENV'];
+
+export interface Config {
+  readonly env: NodeEnv;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    readonly trustProxy: TrustProxy;
+    readonly corsOrigins: readonly string[];
+    readonly requireHttps: boolean;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly jwt: {
+    readonly accessSecret: string;
+    readonly refreshSecret: string;
+    readonly accessSecretPrevious: string | undefined;
+    readonly refreshSecretPrevious: string | undefined;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+    readonly issuer: string;
+    readonly audience: string;
+  };
+  readonly session: { readonly maxAgeSeconds: number };
+  readonly passwords: { readonly bcryptRounds: number };
+  readonly storage: { readonly sqlitePath: string };
+  readonly log: { readonly level: LogLevel };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things an operator should know that do not stop the start (logged by the entry point). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Where development keeps the secrets it generates. */
+  devSecretsFile?: string;
+}
+
+export function loadConfig(
+  rawEnv: NodeJS.ProcessEnv,
+  options: LoadConfigOptions = {},
+): LoadedConfig {
+  const parsed = envSchema.safeParse(withoutEmptyValues(rawEnv));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+      ),
+    );
+  }
+  const env = parsed.data;
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const secrets = resolveSecrets(
+    env,
+    options.devSecretsFile ?? './data/dev-secrets.json',
+    warnings,
+  );
+  checkSecrets(env, secrets, problems, warnings);
+  checkLifetimes(env, problems);
+  if (env.NODE_ENV === 'production') checkProductionTransport(env, problems, warnings);
+  const { access, refresh } = secrets;
+  if (problems.length > 0 || access === undefined || refresh === undefined) {
+    throw new ConfigError(problems);
+  }
+  return { config: deepFreeze(toConfig(env, { access, refresh })), warnings };
+}
+
+interface Secrets {
+  access: string | undefined;
+  refresh: string | undefined;
+}
+
+function resolveSecrets(env: Env, devSecretsFile: string, warnings: string[]): Secrets {
+  const given = { access: env.JWT_ACCESS_SECRET, refresh: env.JWT_REFRESH_SECRET };
+  if (given.access !== undefined && given.refresh !== undefined) return given;
+  if (env.NODE_ENV === 'production') return given;
+  if (env.NODE_ENV === 'test') {
+    const generated = generateSecretPair();
+    return {
+      access: given.access ?? generated.access,
+      refresh: given.refresh ?? generated.refresh,
+    };
+  }
+  const stored = loadOrCreateDevSecrets(devSecretsFile);
+  warnings.push(
+    `JWT_ACCESS_SECRET/JWT_REFRESH_SECRET not set: using development secrets kept in ${devSecretsFile}. Never do this in production.`,
+  );
+  return { access: given.access ?? stored.access, refresh: given.refresh ?? stored.refresh };
+}
+
+function checkSecrets(env: Env, secrets: Secrets, problems: string[], warnings: string[]): void {
+  const production = env.NODE_ENV === 'production';
+  const named: Array<[string, string | undefined]> = [
+    ['JWT_ACCESS_SECRET', secrets.access],
+    ['JWT_REFRESH_SECRET', secrets.refresh],
+    ['JWT_ACCESS_SECRET_PREVIOUS', env.JWT_ACCESS_SECRET_PREVIOUS],
+    ['JWT_REFRESH_SECRET_PREVIOUS', env.JWT_REFRESH_SECRET_PREVIOUS],
+  ];
+  for (const [name, secret] of named) {
+    if (secret === undefined) {
+      if (production && !name.endsWith('_PREVIOUS'))
+        problems.push(`${name}: is required in production`);
+      continue;
+    }
+    const weakness = secretWeakness(secret);
+    if (weakness === undefined) continue;
+    if (production) problems.push(`${name}: ${weakness}`);
+    else if (env.NODE_ENV === 'development') warnings.push(`${name}: ${weakness}`);
+  }
+  const accessSide = [secrets.access, env.JWT_ACCESS_SECRET_PREVIOUS].filter(isDefined);
+  const refreshSide = [secrets.refresh, env.JWT_REFRESH_SECRET_PREVIOUS].filter(isDefined);
+  if (accessSide.some((secret) => refreshSide.includes(secret))) {
+    problems.push(
+      "JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET (and neither may equal the other kind's _PREVIOUS secret)",
+    );
+  }
+}
+
+function checkLifetimes(env: Env, problems: string[]): void {
+  if (env.JWT_ACCESS_TTL >= env.JWT_REFRESH_TTL) {
+    problems.push('JWT_ACCESS_TTL: must be shorter than JWT_REFRESH_TTL');
+  }
+}
+
+function checkProductionTransport(env: Env, problems: string[], warnings: string[]): void {
+  if (env.CORS_ORIGINS.length === 0) {
+    problems.push(
+      'CORS_ORIGINS: is required in production (a comma-separated list of allowed origins)',
+    );
+  }
+  if (env.CORS_ORIGINS.includes('*')) {
+    problems.push(
+      'CORS_ORIGINS: a wildcard (*) is refused in production; list the allowed origins',
+    );
+  }
+  if (env.TRUST_PROXY === false && !env.ALLOW_INSECURE_HTTP) {
+    problems.push(
+      'TRUST_PROXY: production needs HTTPS; name the load balancer that terminates TLS in TRUST_PROXY, or set ALLOW_INSECURE_HTTP=true on purpose',
+    );
+  }
+  if (env.ALLOW_INSECURE_HTTP) {
+    warnings.push('ALLOW_INSECURE_HTTP=true: production is serving plain HTTP on purpose.');
+  }
+}
+
+function toConfig(env: Env, secrets: { access: string; refresh: string }): Config {
+  const production = env.NODE_ENV === 'production';
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      trustProxy: env.TRUST_PROXY,
+      corsOrigins: env.CORS_ORIGINS,
+      requireHttps: production && !env.ALLOW_INSECURE_HTTP,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT * 1000,
+    },
+    jwt: {
+      accessSecret: secrets.access,
+      refreshSecret: secrets.refresh,
+      accessSecretPrevious: env.JWT_ACCESS_SECRET_PREVIOUS,
+      refreshSecretPrevious: env.JWT_REFRESH_SECRET_PREVIOUS,
+      accessTtlSeconds: env.JWT_ACCESS_TTL,
+      refreshTtlSeconds: env.JWT_REFRESH_TTL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    session: { maxAgeSeconds: env.SESSION_MAX_AGE },
+    passwords: { bcryptRounds: env.BCRYPT_ROUNDS },
+    storage: { sqlitePath: env.SQLITE_PATH },
+    log: { level: env.LOG_LEVEL },
+  };
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

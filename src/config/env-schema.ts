@@ -1,0 +1,100 @@
+// The environment variables the service reads, as one zod schema: each value parsed once, each error naming its variable.
+import { z } from 'zod';
+import { parseDurationSeconds } from './duration.js';
+import { parseTrustProxy } from './trust-proxy.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+function durationSeconds(minSeconds: number, maxSeconds: number) {
+  return z.string().transform((text, ctx) => {
+    const seconds = parseDurationSeconds(text);
+    if (seconds === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a duration such as 30s, 15m, 12h, 7d or 900',
+      });
+      return z.NEVER;
+    }
+    if (seconds < minSeconds || seconds > maxSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${minSeconds}s and ${maxSeconds}s`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+}
+
+const flag = z.enum(['true', 'false']).transform((text) => text === 'true');
+
+const origin = z.string().refine((text) => {
+  if (text === '*') return true;
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
+}, 'each origin must look like https://app.example.com (scheme, host and optional port; no path)');
+
+const corsOrigins = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .pipe(z.array(origin));
+
+const trustProxy = z.string().transform((text, ctx) => {
+  const parsed = parseTrustProxy(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).optional(),
+  PORT: integer(0, 65_535).default(3000),
+  JWT_ACCESS_SECRET: z.string().optional(),
+  JWT_REFRESH_SECRET: z.string().optional(),
+  JWT_ACCESS_SECRET_PREVIOUS: z.string().optional(),
+  JWT_REFRESH_SECRET_PREVIOUS: z.string().optional(),
+  JWT_ACCESS_TTL: durationSeconds(30, 86_400).default(15 * 60),
+  JWT_REFRESH_TTL: durationSeconds(60, 365 * 86_400).default(7 * 86_400),
+  SESSION_MAX_AGE: durationSeconds(60, 365 * 86_400).default(30 * 86_400),
+  JWT_ISSUER: z.string().min(1).max(200).default('auth-api'),
+  JWT_AUDIENCE: z.string().min(1).max(200).default('auth-api'),
+  BCRYPT_ROUNDS: integer(10, 15).default(12),
+  SQLITE_PATH: z.string().min(1).default('./data/auth.db'),
+  CORS_ORIGINS: corsOrigins.default([]),
+  TRUST_PROXY: trustProxy.default(false),
+  ALLOW_INSECURE_HTTP: flag.default(false),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(10_240),
+  SHUTDOWN_TIMEOUT: durationSeconds(1, 600).default(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Empty values count as unset, so a copied .env.example with blank lines means "use the default". */
+export function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') present[name] = value;
+  }
+  return present;
+}

@@ -1,0 +1,42 @@
+// Reads TRUST_PROXY into a value for Express's 'trust proxy' setting, refusing the one that trusts every hop.
+import { isIP } from 'node:net';
+
+/** `false`, a hop count, or a list of addresses, CIDR ranges and Express's named ranges. */
+export type TrustProxy = false | number | string[];
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+export type TrustProxyParse = { ok: true; value: TrustProxy } | { ok: false; reason: string };
+
+export function parseTrustProxy(raw: string | undefined): TrustProxyParse {
+  const text = (raw ?? '').trim();
+  if (text === '' || text === 'false' || text === '0') return { ok: true, value: false };
+  if (text === 'true' || text === '*') {
+    return {
+      ok: false,
+      reason:
+        'trusting every proxy lets any client choose its own IP; give a hop count or addresses',
+    };
+  }
+  if (/^\d+$/.test(text)) return { ok: true, value: Number(text) };
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isTrustedProxyEntry(entry));
+  if (bad !== undefined) {
+    return {
+      ok: false,
+      reason: `"${bad}" is not a hop count, an IP address, a CIDR range or a named range`,
+    };
+  }
+  return { ok: true, value: entries };
+}
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}

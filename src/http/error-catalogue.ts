@@ -1,0 +1,37 @@
+// Every error code the API can answer with, and the one place that owns its HTTP status and default message.
+
+export const ERROR_CATALOGUE = {
+  BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  VALIDATION_ERROR: { status: 400, message: 'The request is invalid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The email or password is incorrect.' },
+  TOKEN_MISSING: { status: 401, message: 'An access token is required.' },
+  TOKEN_INVALID: { status: 401, message: 'The access token is invalid.' },
+  TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
+  REFRESH_TOKEN_INVALID: { status: 401, message: 'The refresh token is invalid.' },
+  REFRESH_TOKEN_EXPIRED: { status: 401, message: 'The refresh token has expired; sign in again.' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    message: 'The refresh token was already used; the session has been ended. Sign in again.',
+  },
+  SESSION_REVOKED: { status: 401, message: 'The session has ended; sign in again.' },
+  HTTPS_REQUIRED: { status: 403, message: 'Requests must be made over HTTPS.' },
+  NOT_FOUND: { status: 404, message: 'The requested resource does not exist.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
+  EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'The request body must be JSON (Content-Type: application/json).',
+  },
+  TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests; try again later.' },
+  INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The codes by name (`ErrorCodes.EMAIL_TAKEN === 'EMAIL_TAKEN'`), so tests and clients never retype a string. */
+export const ErrorCodes = Object.freeze(
+  Object.fromEntries(Object.keys(ERROR_CATALOGUE).map((code) => [code, code])),
+) as { readonly [C in ErrorCode]: C };

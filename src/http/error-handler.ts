@@ -1,0 +1,75 @@
+// The one place errors become responses: every error leaves as {success:false, message, error[, details]}.
+// Library errors are recognized by their class or `type`, never by their message.
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '../observability/logger.js';
+import { AppError } from './app-error.js';
+import type { ErrorCode } from './error-catalogue.js';
+
+// body-parser's error types (https://github.com/expressjs/body-parser#errors).
+const BODY_PARSER_CODES: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'MALFORMED_JSON',
+  'entity.too.large': 'PAYLOAD_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+// Other client errors raised by Express's own pieces (http-errors), by status.
+const CLIENT_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+interface HttpError {
+  status: number;
+  expose: boolean;
+  type?: unknown;
+}
+
+function isHttpError(error: unknown): error is HttpError {
+  const candidate = error as Partial<HttpError> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.status === 'number' &&
+    typeof candidate.expose === 'boolean'
+  );
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isHttpError(error) && error.status >= 400 && error.status < 500) {
+    const byType = typeof error.type === 'string' ? BODY_PARSER_CODES[error.type] : undefined;
+    return new AppError(byType ?? CLIENT_STATUS_CODES[error.status] ?? 'BAD_REQUEST', {
+      cause: error,
+    });
+  }
+  return new AppError('INTERNAL_ERROR', { cause: error });
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      // Too late for a clean answer; Express's default handler closes the connection.
+      next(error);
+      return;
+    }
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      logger.error(
+        { err: appError.cause ?? appError, reqId: res.locals.requestId },
+        'request failed',
+      );
+    }
+    res.locals.errorCode = appError.code;
+    if (appError.headers) res.set(appError.headers);
+    res.status(appError.status).json({
+      success: false,
+      message: appError.message,
+      error: appError.code,
+      ...(appError.details ? { details: appError.details } : {}),
+    });
+  };
+}

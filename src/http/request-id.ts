@@ -1,0 +1,16 @@
+// Gives every request an id: the caller's X-Request-Id when well-formed (so ids follow a request across services),
+// otherwise a fresh one; echoed in the response.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given !== undefined && WELL_FORMED_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  };
+}

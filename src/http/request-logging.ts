@@ -1,0 +1,47 @@
+// One lean log line per request: method, route, status, duration, request id. No headers or bodies, so nothing
+// secret can reach it and no redaction pass is needed on the hot path.
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../observability/logger.js';
+
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    let logged = false;
+    const log = () => {
+      if (logged) return;
+      logged = true;
+      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const line = {
+        reqId: res.locals.requestId,
+        method: req.method,
+        route: routeOf(req, res.locals.mountPath),
+        status: res.statusCode,
+        ms: Math.round(durationMs * 10) / 10,
+        ...(res.locals.errorCode ? { error: res.locals.errorCode } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    };
+    res.once('finish', log);
+    res.once('close', log);
+    next();
+  };
+}
+
+/**
+ * Remembers where a router is mounted: by the time a request that failed inside it is logged, Express has reset
+ * req.baseUrl, and the log line names the full route pattern.
+ */
+export const rememberMountPath: RequestHandler = (req, res, next) => {
+  res.locals.mountPath = req.baseUrl;
+  next();
+};
+
+/** The matched route pattern (never the raw URL, which may carry ids or tokens in its query). */
+function routeOf(req: Request, mountPath = ''): string {
+  const route: unknown = req.route;
+  const path =
+    typeof route === 'object' && route !== null && 'path' in route ? route.path : undefined;
+  return typeof path === 'string' ? mountPath + path : '(unmatched)';
+}

@@ -1,0 +1,60 @@
+// Transport and browser security: HTTPS enforcement, helmet's headers (HSTS only over HTTPS), the CORS allow-list,
+// and no caching of anything the API answers, since responses carry tokens and personal data.
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config/config.js';
+import { AppError } from './app-error.js';
+
+const PROBE_PATHS = new Set(['/health', '/ready']);
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/** 403 for requests that did not arrive over HTTPS, when production requires it; probes answer anyway. */
+export function requireHttps(config: Config): RequestHandler {
+  return (req, _res, next) => {
+    if (config.http.requireHttps && !req.secure && !PROBE_PATHS.has(req.path)) {
+      throw new AppError('HTTPS_REQUIRED');
+    }
+    next();
+  };
+}
+
+export function securityHeaders(): RequestHandler[] {
+  const hsts = helmet.strictTransportSecurity({
+    maxAge: ONE_YEAR_SECONDS,
+    includeSubDomains: true,
+  });
+  return [
+    helmet({ strictTransportSecurity: false }),
+    // Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
+    (req, res, next) => {
+      if (req.secure) hsts(req, res, next);
+      else next();
+    },
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  ];
+}
+
+export function corsPolicy(config: Config): RequestHandler {
+  const allowed = new Set(config.http.corsOrigins);
+  return cors({
+    origin: allowed.has('*')
+      ? '*'
+      : (origin, callback) => {
+          callback(null, origin !== undefined && allowed.has(origin));
+        },
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit',
+      'RateLimit-Policy',
+      'WWW-Authenticate',
+    ],
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,64 @@
+// Strict request validation with zod: parsed values out, or one VALIDATION_ERROR naming every bad or unknown field.
+import type { Request } from 'express';
+import { z } from 'zod';
+import { AppError, type ErrorDetail } from './app-error.js';
+
+interface RequestSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+
+type Parsed<S extends RequestSchemas> = {
+  [Part in keyof S]: S[Part] extends z.ZodType ? z.output<S[Part]> : never;
+};
+
+/** A query string is refused unless a route declares one: the whitelist covers every part of the request. */
+const NO_QUERY = z.strictObject({});
+
+export function parseRequest<S extends RequestSchemas>(req: Request, schemas: S): Parsed<S> {
+  const parsed: Record<string, unknown> = {};
+  const details: ErrorDetail[] = [];
+  const parts = {
+    params: { schema: schemas.params, value: req.params, prefix: 'params.' },
+    query: { schema: schemas.query ?? NO_QUERY, value: req.query, prefix: 'query.' },
+    // A request without a body is validated as an empty object, so the answer names the missing fields.
+    body: { schema: schemas.body, value: (req.body as unknown) ?? {}, prefix: '' },
+  };
+  for (const [name, { schema, value, prefix }] of Object.entries(parts)) {
+    if (schema === undefined) continue;
+    const result = schema.safeParse(value);
+    if (result.success) parsed[name] = result.data;
+    else details.push(...toDetails(result.error, prefix));
+  }
+  if (details.length > 0) throw validationError(details);
+  return parsed as Parsed<S>;
+}
+
+function toDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
+  return error.issues.flatMap((issue) => {
+    const path = prefix + issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: joinPath(path, key), message: 'Unknown field.' }));
+    }
+    if (issue.code === 'invalid_type' && issue.path.length === 0) {
+      return [
+        { path: prefix === '' ? 'body' : prefix.slice(0, -1), message: 'Must be a JSON object.' },
+      ];
+    }
+    return [{ path: path.replace(/\.$/, ''), message: issue.message }];
+  });
+}
+
+function joinPath(path: string, key: string): string {
+  return path === '' || path.endsWith('.') ? path + key : `${path}.${key}`;
+}
+
+function validationError(details: ErrorDetail[]): AppError {
+  const [first] = details;
+  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+  return new AppError('VALIDATION_ERROR', {
+    message: `Invalid request: ${first?.path}: ${first?.message}${more}`,
+    details,
+  });
+}

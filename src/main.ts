@@ -1,0 +1,66 @@
+// Process entry: config -> logger -> store -> app -> listen -> shutdown on signals.
+import dotenv from 'dotenv';
+import { createApp, type Lifecycle } from './app.js';
+import { createBcryptHasher } from './auth/passwords/password-hasher.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
+import { createLogger } from './observability/logger.js';
+import { startExpirySweeper } from './storage/expiry-sweeper.js';
+import { openStore } from './storage/open-store.js';
+import { startHttpServer } from './server/http-server.js';
+import { exitOnSignals } from './server/shutdown.js';
+
+function loadConfigOrExit(): LoadedConfig {
+  dotenv.config({ quiet: true });
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`auth-api: refusing to start.\n${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const { config, warnings } = loadConfigOrExit();
+  const logger = createLogger({ level: config.log.level });
+  for (const warning of warnings) logger.warn(warning);
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection');
+    process.exit(1);
+  });
+
+  try {
+    const store = await openStore(config);
+    const sweeper = startExpirySweeper({ store, clock: systemClock, logger });
+    const lifecycle: Lifecycle = { shuttingDown: false };
+    const app = createApp({
+      config,
+      store,
+      clock: systemClock,
+      logger,
+      hasher: createBcryptHasher(config.passwords.bcryptRounds),
+      lifecycle,
+    });
+    const server = await startHttpServer(app, config.http);
+    exitOnSignals({
+      server,
+      lifecycle,
+      logger,
+      deadlineMs: config.http.shutdownTimeoutMs,
+      closeResources: async () => {
+        sweeper.stop();
+        await store.close();
+      },
+    });
+    logger.info(
+      { host: server.address.address, port: server.address.port, env: config.env, store: 'sqlite' },
+      'listening',
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,23 @@
+// Security-relevant events as structured log lines with `event` set, for alerting and forensics.
+import type { Logger } from './logger.js';
+
+export type AuditEvent =
+  | 'register'
+  | 'login.success'
+  | 'login.failure'
+  | 'token.refresh'
+  | 'token.reuse_detected'
+  | 'logout';
+
+export interface AuditLog {
+  record(event: AuditEvent, fields: Record<string, unknown>): void;
+}
+
+export function createAuditLog(logger: Logger): AuditLog {
+  const audit = logger.child({ channel: 'audit' });
+  return {
+    record(event, fields) {
+      audit.info({ event, ...fields }, event);
+    },
+  };
+}

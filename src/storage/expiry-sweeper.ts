@@ -1,0 +1,59 @@
+// Periodically deletes expired refresh tokens and sessions, in bounded batches with a yield between them, so a
+// backlog of millions of rows never holds the event loop for long.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { SessionStore } from './ports.js';
+
+export interface ExpirySweeperOptions {
+  store: Pick<SessionStore, 'sweepExpired'>;
+  clock: Clock;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+export interface ExpirySweeper {
+  /** One full sweep now: batches until a batch comes back short. Resolves to the rows removed. */
+  sweep(): Promise<{ refreshTokens: number; sessions: number }>;
+  stop(): void;
+}
+
+export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
+  const { store, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
+  let running: Promise<unknown> | undefined;
+
+  async function sweep() {
+    const removed = { refreshTokens: 0, sessions: 0 };
+    for (;;) {
+      const batch = await store.sweepExpired(new Date(clock.now()), batchSize);
+      removed.refreshTokens += batch.refreshTokens;
+      removed.sessions += batch.sessions;
+      if (batch.refreshTokens < batchSize && batch.sessions < batchSize) return removed;
+      await nextTurn();
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (running) return;
+    running = sweep()
+      .then((removed) => {
+        if (removed.refreshTokens + removed.sessions > 0)
+          logger.info({ removed }, 'expired records swept');
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'expiry sweep failed');
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    sweep,
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
+}

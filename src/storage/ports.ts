@@ -1,0 +1,128 @@
+// The storage port: the records and the auth-shaped operations services use. Adapters (sqlite, mongo) implement it;
+// services know nothing else about storage.
+
+export type Role = 'user' | 'admin';
+
+export interface UserRecord {
+  id: string;
+  /** Trimmed, NFC-normalized, lower-cased; unique among live (not deleted) accounts. */
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+  passwordChangedAt: Date;
+  deletedAt: Date | null;
+}
+
+export type NewUser = Pick<
+  UserRecord,
+  'id' | 'email' | 'name' | 'role' | 'passwordHash' | 'createdAt'
+>;
+
+/** One login on one device: the family of refresh tokens that rotation produces. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** The absolute end of the session; no refresh token of it outlives this. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: RevocationReason | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export type NewSession = Pick<
+  SessionRecord,
+  'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent' | 'ip'
+>;
+
+export interface RefreshTokenRecord {
+  /** The JWT's `jti`. */
+  id: string;
+  sessionId: string;
+  userId: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  replacedById: string | null;
+}
+
+export type NewRefreshToken = Pick<
+  RefreshTokenRecord,
+  'id' | 'sessionId' | 'userId' | 'tokenHash' | 'createdAt' | 'expiresAt'
+>;
+
+export type RevocationReason =
+  'logout' | 'logout_all' | 'refresh_token_reused' | 'password_changed' | 'account_deleted';
+
+export type CreateUserOutcome =
+  { outcome: 'created'; user: UserRecord } | { outcome: 'email-taken' };
+
+export type RotationOutcome =
+  | { outcome: 'rotated' }
+  | { outcome: 'reused'; sessionId: string; userId: string }
+  | { outcome: 'revoked' }
+  | { outcome: 'expired' }
+  | { outcome: 'unknown' };
+
+export interface LiveSession {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export interface SweepResult {
+  refreshTokens: number;
+  sessions: number;
+}
+
+export interface UserStore {
+  /**
+   * Inserts the user. Atomic on the email: of two concurrent calls with one email (live accounts), exactly one
+   * returns 'created' and the other 'email-taken'.
+   */
+  createUser(user: NewUser): Promise<CreateUserOutcome>;
+
+  /** The account with this normalized email that is not deleted. */
+  findLiveUserByEmail(email: string): Promise<UserRecord | undefined>;
+}
+
+export interface SessionStore {
+  /** Creates the session and its first refresh token together, or neither. */
+  openSession(session: NewSession, firstToken: NewRefreshToken): Promise<void>;
+
+  /** The session if it is live at `now` (not revoked, not expired, its user not deleted), with its user. */
+  findLiveSession(sessionId: string, now: Date): Promise<LiveSession | undefined>;
+
+  /** The stored refresh token with this hash, in whatever state it is. */
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+
+  /**
+   * Marks the token with `tokenHash` used and stores `successor` in its place, if and only if the token is unused,
+   * unexpired at `now` and its session is not revoked. Atomic compare-and-set: of concurrent calls with one token,
+   * exactly one returns 'rotated'; the others see 'reused'. Nothing is written unless the outcome is 'rotated'.
+   */
+  rotateRefreshToken(
+    tokenHash: string,
+    successor: NewRefreshToken,
+    now: Date,
+  ): Promise<RotationOutcome>;
+
+  /** Ends the session if it is not already ended; true when this call ended it. */
+  revokeSession(sessionId: string, reason: RevocationReason, now: Date): Promise<boolean>;
+
+  /**
+   * Deletes refresh tokens and sessions whose expiry is before `now`, at most `limit` of each per call,
+   * so one call never holds the event loop for long.
+   */
+  sweepExpired(now: Date, limit: number): Promise<SweepResult>;
+}
+
+export interface AuthStore extends UserStore, SessionStore {
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+// Row shapes as SQLite returns them, and their mapping to the port's records (integers in, Dates out).
+import type {
+  RefreshTokenRecord,
+  RevocationReason,
+  Role,
+  SessionRecord,
+  UserRecord,
+} from '../ports.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+  password_changed_at: number;
+  deleted_at: number | null;
+}
+
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_reason: RevocationReason | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  session_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  replaced_by_id: string | null;
+}
+
+const dateOrNull = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+export function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    passwordChangedAt: new Date(row.password_changed_at),
+    deletedAt: dateOrNull(row.deleted_at),
+  };
+}
+
+export function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: new Date(row.last_used_at),
+    expiresAt: new Date(row.expires_at),
+    revokedAt: dateOrNull(row.revoked_at),
+    revokedReason: row.revoked_reason,
+    userAgent: row.user_agent,
+    ip: row.ip,
+  };
+}
+
+export function toRefreshToken(row: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+    usedAt: dateOrNull(row.used_at),
+    replacedById: row.replaced_by_id,
+  };
+}

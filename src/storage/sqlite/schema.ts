@@ -1,0 +1,71 @@
+// The SQLite schema as numbered migrations, applied in order at start; PRAGMA user_version records how far a file is.
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id                  TEXT PRIMARY KEY,
+    email               TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    role                TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+    password_hash       TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    deleted_at          INTEGER
+  ) STRICT;
+  -- Unique among live accounts only, so a deleted account's email can register again.
+  CREATE UNIQUE INDEX users_live_email ON users (email) WHERE deleted_at IS NULL;
+
+  CREATE TABLE sessions (
+    id             TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES users (id),
+    created_at     INTEGER NOT NULL,
+    last_used_at   INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL,
+    revoked_at     INTEGER,
+    revoked_reason TEXT,
+    user_agent     TEXT,
+    ip             TEXT
+  ) STRICT;
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+
+  CREATE TABLE refresh_tokens (
+    id             TEXT PRIMARY KEY,
+    session_id     TEXT NOT NULL REFERENCES sessions (id),
+    user_id        TEXT NOT NULL,
+    token_hash     TEXT NOT NULL UNIQUE,
+    created_at     INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL,
+    used_at        INTEGER,
+    replaced_by_id TEXT
+  ) STRICT;
+  CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+  `,
+];
+
+/** Brings the file to the newest schema; refuses a file written by a newer version of the service. */
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `SQLite database is at schema version ${current}, newer than this build knows (${MIGRATIONS.length})`,
+    );
+  }
+  MIGRATIONS.slice(current).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    })();
+  });
+}
+
+export function applyPragmas(db: Database, inMemory: boolean): void {
+  if (!inMemory) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // Another process holding the write lock (two instances on one file) is waited for briefly, not failed at once.
+  db.pragma('busy_timeout = 2000');
+}

@@ -1,0 +1,172 @@
+// The embedded store: the storage port on better-sqlite3. Every statement on a request path is an indexed lookup,
+// since the driver is synchronous and runs on the event loop.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
+import { applyPragmas, migrate } from './schema.js';
+import { STATEMENTS } from './statements.js';
+import {
+  toRefreshToken,
+  toSession,
+  toUser,
+  type RefreshTokenRow,
+  type SessionRow,
+  type UserRow,
+} from './rows.js';
+
+interface RotationStateRow {
+  id: string;
+  session_id: string;
+  user_id: string;
+  used_at: number | null;
+  expires_at: number;
+  session_revoked_at: number | null;
+  session_expires_at: number;
+}
+
+/** Opens (creating if needed) the database file at `path`, or a private in-memory database for ':memory:'. */
+export function openSqliteStore(path: string): AuthStore {
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  applyPragmas(db, inMemory);
+  return createSqliteStore(db);
+}
+
+/** The store over an open connection; migrates it to the current schema first. */
+export function createSqliteStore(db: Database.Database): AuthStore {
+  migrate(db);
+
+  const sql = {
+    insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
+    liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
+    liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
+    insertSession: db.prepare<[SessionRow]>(STATEMENTS.insertSession),
+    liveSession: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSession),
+    insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
+    tokenByHash: db.prepare<[string], RefreshTokenRow>(STATEMENTS.tokenByHash),
+    rotationState: db.prepare<[string], RotationStateRow>(STATEMENTS.rotationState),
+    markTokenUsed: db.prepare<[number, string, string]>(STATEMENTS.markTokenUsed),
+    touchSession: db.prepare<[number, string]>(STATEMENTS.touchSession),
+    revokeSession: db.prepare<[number, string, string]>(STATEMENTS.revokeSession),
+    sweepTokens: db.prepare<[number, number]>(STATEMENTS.sweepTokens),
+    sweepSessions: db.prepare<[number, number]>(STATEMENTS.sweepSessions),
+  };
+
+  const insertTokenRow = (token: NewRefreshToken) =>
+    sql.insertToken.run({
+      id: token.id,
+      session_id: token.sessionId,
+      user_id: token.userId,
+      token_hash: token.tokenHash,
+      created_at: token.createdAt.getTime(),
+      expires_at: token.expiresAt.getTime(),
+      used_at: null,
+      replaced_by_id: null,
+    });
+
+  const openSessionTx = db.transaction((session: NewSession, firstToken: NewRefreshToken) => {
+    sql.insertSession.run({
+      id: session.id,
+      user_id: session.userId,
+      created_at: session.createdAt.getTime(),
+      last_used_at: session.createdAt.getTime(),
+      expires_at: session.expiresAt.getTime(),
+      revoked_at: null,
+      revoked_reason: null,
+      user_agent: session.userAgent,
+      ip: session.ip,
+    });
+    insertTokenRow(firstToken);
+  });
+
+  const rotateTx = db.transaction(
+    (tokenHash: string, successor: NewRefreshToken, nowMs: number): RotationOutcome => {
+      const state = sql.rotationState.get(tokenHash);
+      if (!state || state.session_id !== successor.sessionId) return { outcome: 'unknown' };
+      if (state.session_revoked_at !== null) return { outcome: 'revoked' };
+      if (state.used_at !== null) {
+        return { outcome: 'reused', sessionId: state.session_id, userId: state.user_id };
+      }
+      if (state.expires_at <= nowMs || state.session_expires_at <= nowMs)
+        return { outcome: 'expired' };
+      if (sql.markTokenUsed.run(nowMs, successor.id, state.id).changes !== 1) {
+        return { outcome: 'reused', sessionId: state.session_id, userId: state.user_id };
+      }
+      insertTokenRow(successor);
+      sql.touchSession.run(nowMs, state.session_id);
+      return { outcome: 'rotated' };
+    },
+  );
+
+  return {
+    async createUser(user: NewUser) {
+      const at = user.createdAt.getTime();
+      const row: UserRow = {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        password_hash: user.passwordHash,
+        created_at: at,
+        updated_at: at,
+        password_changed_at: at,
+        deleted_at: null,
+      };
+      try {
+        sql.insertUser.run(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) return { outcome: 'email-taken' };
+        throw error;
+      }
+      return { outcome: 'created', user: toUser(row) };
+    },
+
+    async findLiveUserByEmail(email) {
+      const row = sql.liveUserByEmail.get(email);
+      return row && toUser(row);
+    },
+
+    async openSession(session, firstToken) {
+      openSessionTx(session, firstToken);
+    },
+
+    async findLiveSession(sessionId, now) {
+      const sessionRow = sql.liveSession.get(sessionId, now.getTime());
+      if (!sessionRow) return undefined;
+      const userRow = sql.liveUserById.get(sessionRow.user_id);
+      if (!userRow) return undefined;
+      return { session: toSession(sessionRow), user: toUser(userRow) };
+    },
+
+    async findRefreshToken(tokenHash) {
+      const row = sql.tokenByHash.get(tokenHash);
+      return row && toRefreshToken(row);
+    },
+
+    async rotateRefreshToken(tokenHash, successor, now) {
+      // IMMEDIATE takes the write lock first, so instances sharing the file serialize here too.
+      return rotateTx.immediate(tokenHash, successor, now.getTime());
+    },
+
+    async revokeSession(sessionId, reason, now) {
+      return sql.revokeSession.run(now.getTime(), reason, sessionId).changes === 1;
+    },
+
+    async sweepExpired(now, limit) {
+      const refreshTokens = sql.sweepTokens.run(now.getTime(), limit).changes;
+      const sessions = sql.sweepSessions.run(now.getTime(), limit).changes;
+      return { refreshTokens, sessions };
+    },
+
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** The one place this adapter recognizes the duplicate-key error (only the live-email index can raise it). */
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,31 @@
+// Every SQL statement the adapter runs, in one place, so a test can check each one's query plan uses an index.
+
+export const STATEMENTS = {
+  insertUser: `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, password_changed_at, deleted_at)
+    VALUES (@id, @email, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
+  liveUserByEmail: 'SELECT * FROM users WHERE email = ? AND deleted_at IS NULL',
+  liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
+  insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)
+    VALUES (@id, @user_id, @created_at, @last_used_at, @expires_at, @revoked_at, @revoked_reason, @user_agent, @ip)`,
+  liveSession: 'SELECT * FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?',
+  insertToken: `INSERT INTO refresh_tokens (id, session_id, user_id, token_hash, created_at, expires_at, used_at, replaced_by_id)
+    VALUES (@id, @session_id, @user_id, @token_hash, @created_at, @expires_at, @used_at, @replaced_by_id)`,
+  tokenByHash: 'SELECT * FROM refresh_tokens WHERE token_hash = ?',
+  rotationState: `SELECT t.id, t.session_id, t.user_id, t.used_at, t.expires_at,
+           s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at
+      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+     WHERE t.token_hash = ?`,
+  // The compare-and-set of rotation: only an unused token is marked.
+  markTokenUsed:
+    'UPDATE refresh_tokens SET used_at = ?, replaced_by_id = ? WHERE id = ? AND used_at IS NULL',
+  touchSession: 'UPDATE sessions SET last_used_at = ? WHERE id = ?',
+  revokeSession:
+    'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
+  sweepTokens: `DELETE FROM refresh_tokens WHERE id IN
+    (SELECT id FROM refresh_tokens WHERE expires_at < ? LIMIT ?)`,
+  // A session goes only once its tokens are gone, so the token sweep stays the bounded one.
+  sweepSessions: `DELETE FROM sessions WHERE id IN
+    (SELECT id FROM sessions WHERE expires_at < ?
+        AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = sessions.id)
+      LIMIT ?)`,
+} as const;
