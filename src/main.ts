@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       logger,
       deadlineMs: config.http.shutdownTimeoutMs,
       closeResources: async () => {
-        sweeper.stop();
+        await sweeper.stop();
         await store.close();
       },
     });

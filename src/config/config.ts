@@ -98,8 +98,12 @@ function resolveSecrets(env: Env, devSecretsFile: string, warnings: string[]): S
     };
   }
   const stored = loadOrCreateDevSecrets(devSecretsFile);
+  const missing = [
+    ...(given.access === undefined ? ['JWT_ACCESS_SECRET'] : []),
+    ...(given.refresh === undefined ? ['JWT_REFRESH_SECRET'] : []),
+  ];
   warnings.push(
-    `JWT_ACCESS_SECRET/JWT_REFRESH_SECRET not set: using development secrets kept in ${devSecretsFile}. Never do this in production.`,
+    `${missing.join(' and ')} not set: using development secrets kept in ${devSecretsFile}. Never do this in production.`,
   );
   return { access: given.access ?? stored.access, refresh: given.refresh ?? stored.refresh };
 }
@@ -123,12 +127,17 @@ function checkSecrets(env: Env, secrets: Secrets, problems: string[], warnings: 
     if (production) problems.push(`${name}: ${weakness}`);
     else if (env.NODE_ENV === 'development') warnings.push(`${name}: ${weakness}`);
   }
-  const accessSide = [secrets.access, env.JWT_ACCESS_SECRET_PREVIOUS].filter(isDefined);
-  const refreshSide = [secrets.refresh, env.JWT_REFRESH_SECRET_PREVIOUS].filter(isDefined);
-  if (accessSide.some((secret) => refreshSide.includes(secret))) {
-    problems.push(
-      "JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET (and neither may equal the other kind's _PREVIOUS secret)",
-    );
+  // A secret that signs or verifies one kind of token must never verify the other kind.
+  const [access, refresh, accessPrevious, refreshPrevious] = named;
+  for (const accessSide of [access, accessPrevious]) {
+    for (const refreshSide of [refresh, refreshPrevious]) {
+      if (accessSide?.[1] === undefined || accessSide[1] !== refreshSide?.[1]) continue;
+      // Name the variable the operator most likely just set: a _PREVIOUS one if involved.
+      const [blamed, other] = accessSide[0].endsWith('_PREVIOUS')
+        ? [accessSide[0], refreshSide[0]]
+        : [refreshSide[0], accessSide[0]];
+      problems.push(`${blamed}: must differ from ${other}`);
+    }
   }
 }
 
@@ -187,10 +196,6 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
     storage: { sqlitePath: env.SQLITE_PATH },
     log: { level: env.LOG_LEVEL },
   };
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,6 @@
 // Development with no secrets configured: generate strong ones once and keep them on disk, so tokens survive a restart.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
@@ -30,5 +30,7 @@ export function loadOrCreateDevSecrets(file: string): SecretPair {
   const pair = generateSecretPair();
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(pair, null, 2)}\n`, { mode: 0o600 });
+  // `mode` applies only when the file is created; a replaced file keeps its old mode otherwise.
+  chmodSync(file, 0o600);
   return pair;
 }

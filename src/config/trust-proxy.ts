@@ -10,7 +10,7 @@ export type TrustProxyParse = { ok: true; value: TrustProxy } | { ok: false; rea
 
 export function parseTrustProxy(raw: string | undefined): TrustProxyParse {
   const text = (raw ?? '').trim();
-  if (text === '' || text === 'false' || text === '0') return { ok: true, value: false };
+  if (text === '' || text === 'false') return { ok: true, value: false };
   if (text === 'true' || text === '*') {
     return {
       ok: false,
@@ -18,7 +18,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxyParse {
         'trusting every proxy lets any client choose its own IP; give a hop count or addresses',
     };
   }
-  if (/^\d+$/.test(text)) return { ok: true, value: Number(text) };
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return { ok: true, value: hops === 0 ? false : hops };
+  }
   const entries = text.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => !isTrustedProxyEntry(entry));
   if (bad !== undefined) {

@@ -6,6 +6,8 @@ import type { Logger } from '../observability/logger.js';
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
+    // At debug level only: shows a request the server has taken, before it finishes (e.g. during a shutdown).
+    logger.debug({ reqId: res.locals.requestId, method: req.method }, 'request received');
     let logged = false;
     const log = () => {
       if (logged) return;

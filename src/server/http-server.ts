@@ -45,11 +45,11 @@ function close(server: Server, deadlineMs: number): Promise<{ forced: boolean }>
       forced = true;
       server.closeAllConnections();
     }, deadlineMs);
+    // Stops accepting, and (Node >= 19) closes the connections that are idle right now.
     server.close(() => {
       clearInterval(idleSweep);
       clearTimeout(deadline);
       resolve({ forced });
     });
-    server.closeIdleConnections();
   });
 }

@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { SessionStore } from './ports.js';
+import type { SessionStore, SweepResult } from './ports.js';
 
 export interface ExpirySweeperOptions {
   store: Pick<SessionStore, 'sweepExpired'>;
@@ -14,32 +14,36 @@ export interface ExpirySweeperOptions {
 }
 
 export interface ExpirySweeper {
-  /** One full sweep now: batches until a batch comes back short. Resolves to the rows removed. */
-  sweep(): Promise<{ refreshTokens: number; sessions: number }>;
-  stop(): void;
+  /** One full sweep now: batches until a batch comes back short (or the sweeper stops). Resolves to the rows removed. */
+  sweep(): Promise<SweepResult>;
+  /** No more batches after the one under way; resolves once that one is done, so the store can close after it. */
+  stop(): Promise<void>;
 }
 
 export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
   const { store, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
+  let stopped = false;
   let running: Promise<unknown> | undefined;
 
-  async function sweep() {
+  async function sweep(): Promise<SweepResult> {
     const removed = { refreshTokens: 0, sessions: 0 };
-    for (;;) {
+    while (!stopped) {
       const batch = await store.sweepExpired(new Date(clock.now()), batchSize);
       removed.refreshTokens += batch.refreshTokens;
       removed.sessions += batch.sessions;
-      if (batch.refreshTokens < batchSize && batch.sessions < batchSize) return removed;
+      if (batch.refreshTokens < batchSize && batch.sessions < batchSize) break;
       await nextTurn();
     }
+    return removed;
   }
 
   const timer = setInterval(() => {
     if (running) return;
     running = sweep()
       .then((removed) => {
-        if (removed.refreshTokens + removed.sessions > 0)
+        if (removed.refreshTokens + removed.sessions > 0) {
           logger.info({ removed }, 'expired records swept');
+        }
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'expiry sweep failed');
@@ -52,8 +56,10 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
 
   return {
     sweep,
-    stop: () => {
+    async stop() {
+      stopped = true;
       clearInterval(timer);
+      await running;
     },
   };
 }

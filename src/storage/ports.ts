@@ -104,7 +104,8 @@ export interface SessionStore {
 
   /**
    * Marks the token with `tokenHash` used and stores `successor` in its place, if and only if the token is unused,
-   * unexpired at `now` and its session is not revoked. Atomic compare-and-set: of concurrent calls with one token,
+   * unexpired at `now`, its session is not revoked, and `successor` names the same session and user ('unknown'
+   * otherwise). Atomic compare-and-set: of concurrent calls with one token,
    * exactly one returns 'rotated'; the others see 'reused'. Nothing is written unless the outcome is 'rotated'.
    */
   rotateRefreshToken(
@@ -117,8 +118,9 @@ export interface SessionStore {
   revokeSession(sessionId: string, reason: RevocationReason, now: Date): Promise<boolean>;
 
   /**
-   * Deletes refresh tokens and sessions whose expiry is before `now`, at most `limit` of each per call,
-   * so one call never holds the event loop for long.
+   * Deletes refresh tokens and sessions whose expiry is before `now`, at most `limit` of each per call, so one call
+   * never holds the event loop for long. Tokens go first: a session is deleted only in a call that found fewer
+   * than `limit` expired tokens, and never while it still holds a token.
    */
   sweepExpired(now: Date, limit: number): Promise<SweepResult>;
 }

@@ -84,7 +84,13 @@ export function createSqliteStore(db: Database.Database): AuthStore {
   const rotateTx = db.transaction(
     (tokenHash: string, successor: NewRefreshToken, nowMs: number): RotationOutcome => {
       const state = sql.rotationState.get(tokenHash);
-      if (!state || state.session_id !== successor.sessionId) return { outcome: 'unknown' };
+      if (
+        !state ||
+        state.session_id !== successor.sessionId ||
+        state.user_id !== successor.userId
+      ) {
+        return { outcome: 'unknown' };
+      }
       if (state.session_revoked_at !== null) return { outcome: 'revoked' };
       if (state.used_at !== null) {
         return { outcome: 'reused', sessionId: state.session_id, userId: state.user_id };
@@ -156,7 +162,10 @@ export function createSqliteStore(db: Database.Database): AuthStore {
 
     async sweepExpired(now, limit) {
       const refreshTokens = sql.sweepTokens.run(now.getTime(), limit).changes;
-      const sessions = sql.sweepSessions.run(now.getTime(), limit).changes;
+      // No token outlives its session, so once the expired tokens are all gone every expired session is free to
+      // go, and the session sweep finds `limit` of them without walking past sessions that still hold tokens.
+      const sessions =
+        refreshTokens < limit ? sql.sweepSessions.run(now.getTime(), limit).changes : 0;
       return { refreshTokens, sessions };
     },
 

@@ -1,0 +1,192 @@
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE, ErrorCodes } from '../../src/http/error-catalogue.js';
+import type { AuthStore } from '../../src/storage/ports.js';
+import { registerAccount } from '../helpers/accounts.js';
+import { rowCount } from '../helpers/db-snapshot.js';
+import { buildTestApp } from '../helpers/test-app.js';
+
+const failingLookup = (real: AuthStore): AuthStore => ({
+  ...real,
+  findLiveUserByEmail: () => Promise.reject(new Error('disk on fire at /var/lib/auth/secret.db')),
+});
+
+function expectErrorShape(response: request.Response, status: number, error: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.body).toMatchObject({ success: false, error });
+  expect(typeof (response.body as { message: unknown }).message).toBe('string');
+}
+
+describe('HTTP-level errors', () => {
+  it('when the path is unknown, then 404 NOT_FOUND in the standard shape', async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app).get('/api/auth/nope');
+
+    expectErrorShape(response, 404, ErrorCodes.NOT_FOUND);
+    expect(response.body).toEqual({
+      success: false,
+      message: ERROR_CATALOGUE.NOT_FOUND.message,
+      error: ErrorCodes.NOT_FOUND,
+    });
+  });
+
+  it.each([
+    ['GET', '/api/auth/login', 'POST'],
+    ['DELETE', '/api/auth/register', 'POST'],
+    ['POST', '/api/auth/profile', 'GET, HEAD'],
+    ['POST', '/health', 'GET, HEAD'],
+  ])('when %s %s, then 405 with Allow: %s', async (method, path, allow) => {
+    const { app } = buildTestApp();
+
+    const response = await request(app)[method.toLowerCase() as 'get'](path);
+
+    expectErrorShape(response, 405, ErrorCodes.METHOD_NOT_ALLOWED);
+    expect(response.headers.allow).toBe(allow);
+  });
+
+  it.each([
+    ['truncated JSON', '{"email":"a@example.com","password":"Secret-123!'],
+    ['single quotes', "{'email':'a@example.com','password':'Secret-123!'}"],
+    ['a bare JSON string', '"Secret-123!"'],
+    ['JSON null', 'null'],
+  ])('when the body is %s, then 400 MALFORMED_JSON without echoing it', async (_, body) => {
+    const { app, db, logs } = buildTestApp();
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(body);
+
+    expectErrorShape(response, 400, ErrorCodes.MALFORMED_JSON);
+    expect(response.text).not.toContain('Secret-123!');
+    expect(logs.text).not.toContain('Secret-123!');
+    expect(rowCount(db, 'users')).toBe(0);
+  });
+
+  it.each([
+    ['text/plain', 'email=a@example.com'],
+    ['application/x-www-form-urlencoded', 'email=a%40example.com&password=x'],
+    ['application/xml', '<email>a@example.com</email>'],
+  ])(
+    'when the body is %s, then 415 UNSUPPORTED_MEDIA_TYPE and nothing stored',
+    async (type, body) => {
+      const { app, db } = buildTestApp();
+
+      const response = await request(app)
+        .post('/api/auth/register')
+        .set('Content-Type', type)
+        .send(body);
+
+      expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+      expect(rowCount(db, 'users')).toBe(0);
+    },
+  );
+
+  it('when the body is gzip-compressed, then 415 rather than inflating it', async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send(gzipSync(JSON.stringify({ email: 'a@example.com', password: 'x' })));
+
+    expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+  });
+
+  it('when the JSON charset is not UTF-8, then 415', async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"email":"a@example.com","password":"x"}');
+
+    expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+  });
+
+  it('when the body is over the 10 kB default, then 413 and nothing stored', async () => {
+    const { app, db } = buildTestApp();
+    const body = JSON.stringify({
+      email: 'a@example.com',
+      password: 'Aa1!aaaa',
+      name: 'n'.repeat(11_000),
+    });
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(body);
+
+    expectErrorShape(response, 413, ErrorCodes.PAYLOAD_TOO_LARGE);
+    expect(rowCount(db, 'users')).toBe(0);
+  });
+
+  it('when BODY_LIMIT_BYTES is raised, then a body under it is parsed (and judged on its fields)', async () => {
+    const { app } = buildTestApp({ env: { BODY_LIMIT_BYTES: '20480' } });
+    const body = { email: 'a@example.com', password: 'Aa1!aaaa', name: 'n'.repeat(11_000) };
+
+    const response = await request(app).post('/api/auth/register').send(body);
+
+    expectErrorShape(response, 400, ErrorCodes.VALIDATION_ERROR);
+  });
+
+  it('when a deeply nested body arrives, then a 400, never a crash', async () => {
+    const { app } = buildTestApp();
+    const depth = 2000;
+    const body = `{"email":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(body);
+
+    expectErrorShape(response, 400, ErrorCodes.VALIDATION_ERROR);
+  });
+
+  it('when the store fails unexpectedly, then 500 INTERNAL_ERROR with a generic message; details only in the log', async () => {
+    const { app, logs } = buildTestApp({ store: failingLookup });
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: 'a@example.com', password: 'Secret-123!' });
+
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({
+      success: false,
+      message: 'An unexpected error occurred.',
+      error: ErrorCodes.INTERNAL_ERROR,
+    });
+    expect(response.text).not.toMatch(/disk on fire|secret\.db|at .*\.ts/);
+    const [logged] = logs.lines.filter((line) => line.msg === 'request failed');
+    expect(logged).toMatchObject({
+      level: 'error',
+      reqId: response.headers['x-request-id'],
+      err: { message: 'disk on fire at /var/lib/auth/secret.db' },
+    });
+    expect(JSON.stringify(logged)).toContain('stack');
+    expect(logs.text).not.toContain('Secret-123!');
+  });
+
+  it('when the server is shutting down, then 503 SERVICE_UNAVAILABLE and Connection: close', async () => {
+    const { app, lifecycle } = buildTestApp();
+    lifecycle.shuttingDown = true;
+
+    const response = await request(app).get('/health');
+
+    expectErrorShape(response, 503, ErrorCodes.SERVICE_UNAVAILABLE);
+    expect(response.headers.connection).toBe('close');
+  });
+
+  it('when a request succeeds after a refused one, then nothing of the refused request lingers', async () => {
+    const { app, db } = buildTestApp();
+    await request(app).post('/api/auth/register').set('Content-Type', 'text/plain').send('x');
+
+    await registerAccount(app);
+
+    expect(rowCount(db, 'users')).toBe(1);
+  });
+});

@@ -1,0 +1,249 @@
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { registerAccount } from '../helpers/accounts.js';
+import { countingHasher } from '../helpers/counting-hasher.js';
+import { rowCount, snapshot } from '../helpers/db-snapshot.js';
+import { decodeHeader } from '../helpers/forged-tokens.js';
+import { buildTestApp, TEST_SECRETS } from '../helpers/test-app.js';
+
+interface LoginData {
+  user: Record<string, unknown>;
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+const invalidCredentials = {
+  success: false,
+  message: 'The email or password is incorrect.',
+  error: ErrorCodes.INVALID_CREDENTIALS,
+};
+
+describe('POST /api/auth/login', () => {
+  it('when the credentials are right, then 200 with the user and a token pair as DESIGN §3 describes', async () => {
+    const { app, clock } = buildTestApp();
+    const account = await registerAccount(app);
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: account.password });
+
+    expect(response.status).toBe(200);
+    const data = (response.body as { data: LoginData }).data;
+    expect(data).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshExpiresIn: 604_800 });
+    expect(data.user).toEqual({
+      id: account.id,
+      email: account.email,
+      name: account.name,
+      role: 'user',
+      createdAt: new Date(clock.now()).toISOString(),
+    });
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    const access = jwt.verify(data.accessToken, TEST_SECRETS.JWT_ACCESS_SECRET, {
+      clockTimestamp: nowSeconds,
+    }) as Record<string, unknown>;
+    expect(access).toEqual({
+      sub: account.id,
+      role: 'user',
+      sid: expect.any(String) as string,
+      jti: expect.any(String) as string,
+      iat: nowSeconds,
+      exp: nowSeconds + 900,
+      iss: 'auth-api',
+      aud: 'auth-api',
+      typ: 'access',
+    });
+    const refresh = jwt.verify(data.refreshToken, TEST_SECRETS.JWT_REFRESH_SECRET, {
+      clockTimestamp: nowSeconds,
+    }) as Record<string, unknown>;
+    expect(refresh).toEqual({
+      sub: account.id,
+      sid: access.sid,
+      jti: expect.any(String) as string,
+      iat: nowSeconds,
+      exp: nowSeconds + 604_800,
+      iss: 'auth-api',
+      aud: 'auth-api',
+      typ: 'refresh',
+    });
+    expect(decodeHeader(data.accessToken)).toMatchObject({
+      alg: 'HS256',
+      kid: expect.any(String) as string,
+    });
+    expect(decodeHeader(data.accessToken).kid).not.toBe(decodeHeader(data.refreshToken).kid);
+  });
+
+  it('when the tokens are checked against the other secret, then neither verifies', async () => {
+    const { app } = buildTestApp();
+    const account = await registerAccount(app);
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: account.password });
+    const data = (response.body as { data: LoginData }).data;
+
+    expect(() => jwt.verify(data.accessToken, TEST_SECRETS.JWT_REFRESH_SECRET)).toThrow(
+      jwt.JsonWebTokenError,
+    );
+    expect(() => jwt.verify(data.refreshToken, TEST_SECRETS.JWT_ACCESS_SECRET)).toThrow(
+      jwt.JsonWebTokenError,
+    );
+  });
+
+  it('when a user logs in, then a session is recorded with user agent, IP and only a hash of the refresh token', async () => {
+    const { app, db, config } = buildTestApp();
+    const account = await registerAccount(app);
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .set('User-Agent', 'Mozilla/5.0 (test)')
+      .send({ email: account.email, password: account.password });
+
+    const { refreshToken, accessToken } = (response.body as { data: LoginData }).data;
+    const session = db.prepare('SELECT * FROM sessions').get() as Record<string, unknown>;
+    expect(session).toMatchObject({
+      user_id: account.id,
+      user_agent: 'Mozilla/5.0 (test)',
+      ip: expect.stringMatching(/127\.0\.0\.1$/) as string,
+      revoked_at: null,
+    });
+    expect(session.expires_at).toBe(
+      (session.created_at as number) + config.session.maxAgeSeconds * 1000,
+    );
+    const stored = JSON.stringify(db.prepare('SELECT * FROM refresh_tokens').all());
+    expect(stored).not.toContain(refreshToken);
+    expect(stored).not.toContain(accessToken);
+  });
+
+  it('when the email differs in case and whitespace, then the login still succeeds', async () => {
+    const { app } = buildTestApp();
+    const account = await registerAccount(app);
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: ` ${account.email.toUpperCase()} `, password: account.password });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('when the password is wrong or the email unknown, then the same 401, one bcrypt comparison each, nothing stored', async () => {
+    const hasher = countingHasher();
+    const { app, db, logs } = buildTestApp({ hasher });
+    const account = await registerAccount(app);
+    const before = snapshot(db);
+
+    hasher.calls.verify = 0;
+    const wrongPassword = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: 'Wrong-password-1!' });
+    expect(hasher.calls.verify).toBe(1);
+    const unknownEmail = await request(app)
+      .post('/api/auth/login')
+      .send({ email: 'nobody@example.com', password: account.password });
+    expect(hasher.calls.verify).toBe(2);
+
+    for (const response of [wrongPassword, unknownEmail]) {
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual(invalidCredentials);
+    }
+    expect(Object.keys(wrongPassword.headers).sort()).toEqual(
+      Object.keys(unknownEmail.headers).sort(),
+    );
+    expect(snapshot(db)).toEqual(before);
+    expect(logs.events('login.failure').map((line) => line.reason)).toEqual([
+      'wrong_password',
+      'unknown_email',
+    ]);
+    expect(logs.text).not.toContain('Wrong-password-1!');
+    expect(logs.text).not.toContain(account.password);
+  });
+
+  it("when the password is the real one plus extra bytes past bcrypt's 72, then 401", async () => {
+    const { app } = buildTestApp();
+    const password = `Aa1!${'x'.repeat(68)}`;
+    const account = await registerAccount(app, { password });
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: `${password}anything` });
+
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual(invalidCredentials);
+  });
+
+  it('when the account is deleted, then its credentials no longer log in', async () => {
+    const { app, db, clock } = buildTestApp();
+    const account = await registerAccount(app);
+    db.prepare('UPDATE users SET deleted_at = ? WHERE id = ?').run(clock.now(), account.id);
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: account.password });
+
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual(invalidCredentials);
+    expect(rowCount(db, 'sessions')).toBe(0);
+  });
+
+  it('when a user logs in twice, then two independent sessions exist', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+    const credentials = { email: account.email, password: account.password };
+
+    await request(app).post('/api/auth/login').send(credentials).expect(200);
+    await request(app).post('/api/auth/login').send(credentials).expect(200);
+
+    expect(rowCount(db, 'sessions')).toBe(2);
+    expect(rowCount(db, 'refresh_tokens')).toBe(2);
+  });
+
+  it.each([
+    ['an operator object as email', { email: { $gt: '' }, password: 'x' }, 'email'],
+    [
+      'an operator object as password',
+      { email: 'a@example.com', password: { $ne: null } },
+      'password',
+    ],
+    ['a missing password', { email: 'a@example.com' }, 'password'],
+    ['an empty password', { email: 'a@example.com', password: '' }, 'password'],
+    [
+      'a 2,000-character password',
+      { email: 'a@example.com', password: 'p'.repeat(2000) },
+      'password',
+    ],
+    ['a numeric email', { email: 12345, password: 'x' }, 'email'],
+    ['an unknown field', { email: 'a@example.com', password: 'x', remember: true }, 'remember'],
+  ])('when the body has %s, then 400 naming %s and nothing stored', async (_, body, path) => {
+    const { app, db } = buildTestApp();
+    await registerAccount(app, { email: 'a@example.com' });
+    const before = snapshot(db);
+
+    const response = await request(app).post('/api/auth/login').send(body);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
+    expect(
+      (response.body as { details: Array<{ path: string }> }).details.map((d) => d.path),
+    ).toContain(path);
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('when the query string tries an operator, then it stays a flat unknown field: 400', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+
+    const response = await request(app)
+      .post('/api/auth/login?email[$ne]=x')
+      .send({ email: account.email, password: account.password });
+
+    expect(response.status).toBe(400);
+    expect((response.body as { details: unknown[] }).details).toContainEqual({
+      path: 'query.email[$ne]',
+      message: 'Unknown field.',
+    });
+    expect(rowCount(db, 'sessions')).toBe(0);
+  });
+});

@@ -1,0 +1,130 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { logIn, registerAccount, registerAndLogIn } from '../helpers/accounts.js';
+import { snapshot } from '../helpers/db-snapshot.js';
+import { resigned, withAlgNone } from '../helpers/forged-tokens.js';
+import { buildTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app.js';
+
+const logout = (app: TestApp['app'], refreshToken: unknown) =>
+  request(app).post('/api/auth/logout').send({ refreshToken });
+const refresh = (app: TestApp['app'], refreshToken: string) =>
+  request(app).post('/api/auth/refresh').send({ refreshToken });
+const profile = (app: TestApp['app'], accessToken: string) =>
+  request(app).get('/api/auth/profile').set('Authorization', `Bearer ${accessToken}`);
+
+function expectError(response: request.Response, code: ErrorCode) {
+  expect(response.status).toBe(401);
+  expect(response.body).toMatchObject({ success: false, error: code });
+}
+
+describe('POST /api/auth/logout', () => {
+  it("when the refresh token is live, then 200 and the session's tokens stop working at once", async () => {
+    const { app, db, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+
+    const response = await logout(app, login.refreshToken);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ success: true, message: 'Logged out.', data: {} });
+    expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
+    expectError(await profile(app, login.accessToken), ErrorCodes.SESSION_REVOKED);
+    expect(db.prepare('SELECT revoked_reason FROM sessions').get()).toEqual({
+      revoked_reason: 'logout',
+    });
+    expect(logs.events('logout')[0]).toMatchObject({
+      userId: login.account.id,
+      alreadyEnded: false,
+    });
+  });
+
+  it('when the user has another session, then logging out one leaves the other working', async () => {
+    const { app } = buildTestApp();
+    const account = await registerAccount(app);
+    const phone = await logIn(app, account, 'phone');
+    const laptop = await logIn(app, account, 'laptop');
+
+    await logout(app, phone.refreshToken).expect(200);
+
+    expect((await profile(app, laptop.accessToken)).status).toBe(200);
+    expect((await refresh(app, laptop.refreshToken)).status).toBe(200);
+  });
+
+  it('when the same token logs out twice, then both answer 200 and the session stays ended', async () => {
+    const { app, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+
+    await logout(app, login.refreshToken).expect(200);
+    await logout(app, login.refreshToken).expect(200);
+
+    expect(logs.events('logout').map((line) => line.alreadyEnded)).toEqual([false, true]);
+    expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
+  });
+
+  it('when the token was already rotated, then it counts as reuse: 401 and the session ends', async () => {
+    const { app, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const rotated = (await refresh(app, login.refreshToken)).body as {
+      data: { refreshToken: string; accessToken: string };
+    };
+
+    expectError(await logout(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_REUSED);
+
+    expect(logs.events('token.reuse_detected')).toHaveLength(1);
+    expectError(await refresh(app, rotated.data.refreshToken), ErrorCodes.SESSION_REVOKED);
+    expectError(await profile(app, rotated.data.accessToken), ErrorCodes.SESSION_REVOKED);
+  });
+
+  it('when the refresh token has expired, then 401 REFRESH_TOKEN_EXPIRED and nothing changes', async () => {
+    const { app, clock, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    clock.advance('8d');
+    const before = snapshot(db);
+
+    expectError(await logout(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_EXPIRED);
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it.each([
+    ['garbage', () => 'garbage'],
+    ['an alg "none" token', (token: string) => withAlgNone(token)],
+    ['the access token', (_: string, access: string) => access],
+    [
+      'a token signed with the access secret',
+      (token: string) => resigned(token, TEST_SECRETS.JWT_ACCESS_SECRET),
+    ],
+    [
+      'a validly signed token the store never issued',
+      (token: string) => resigned(token, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS256', { jti: 'x' }),
+    ],
+  ])('when presented %s, then 401 REFRESH_TOKEN_INVALID and nothing changes', async (_, forge) => {
+    const { app, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const before = snapshot(db);
+
+    const response = await logout(app, forge(login.refreshToken, login.accessToken));
+
+    expectError(response, ErrorCodes.REFRESH_TOKEN_INVALID);
+    expect(snapshot(db)).toEqual(before);
+    expect((await profile(app, login.accessToken)).status).toBe(200);
+  });
+
+  it.each([
+    ['a number', 1],
+    ['an operator object', { $exists: true }],
+    ['nothing', undefined],
+  ])(
+    'when the refresh token is %s, then 400 VALIDATION_ERROR and nothing changes',
+    async (_, value) => {
+      const { app, db } = buildTestApp();
+      await registerAndLogIn(app);
+      const before = snapshot(db);
+
+      const response = await logout(app, value);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: ErrorCodes.VALIDATION_ERROR });
+      expect(snapshot(db)).toEqual(before);
+    },
+  );
+});

@@ -1,0 +1,235 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { logIn, registerAccount, registerAndLogIn } from '../helpers/accounts.js';
+import { snapshot } from '../helpers/db-snapshot.js';
+import {
+  decodePayload,
+  resigned,
+  withAlgNone,
+  withTamperedPayload,
+} from '../helpers/forged-tokens.js';
+import { buildTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app.js';
+
+interface PairData {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+const refresh = (app: TestApp['app'], refreshToken: unknown) =>
+  request(app).post('/api/auth/refresh').send({ refreshToken });
+
+const profileStatus = async (app: TestApp['app'], accessToken: string) =>
+  (await request(app).get('/api/auth/profile').set('Authorization', `Bearer ${accessToken}`))
+    .body as {
+    error?: ErrorCode;
+    success: boolean;
+  };
+
+const resign = (token: string, changes: Record<string, unknown>) =>
+  resigned(token, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS256', changes);
+
+function expectError(response: request.Response, code: ErrorCode) {
+  expect(response.status).toBe(401);
+  expect(response.body).toMatchObject({ success: false, error: code });
+}
+
+describe('POST /api/auth/refresh', () => {
+  it('when the refresh token is fresh, then a new pair, and the old token is marked used', async () => {
+    const { app, clock, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    clock.advance('10m');
+
+    const response = await refresh(app, login.refreshToken);
+
+    expect(response.status).toBe(200);
+    const data = (response.body as { data: PairData }).data;
+    expect(data).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshExpiresIn: 604_800 });
+    expect(data.refreshToken).not.toBe(login.refreshToken);
+    expect(decodePayload(data.refreshToken).sid).toBe(decodePayload(login.refreshToken).sid);
+    expect((await profileStatus(app, data.accessToken)).success).toBe(true);
+    const tokens = db
+      .prepare('SELECT used_at, replaced_by_id FROM refresh_tokens ORDER BY created_at')
+      .all();
+    expect(tokens).toEqual([
+      { used_at: clock.now(), replaced_by_id: decodePayload(data.refreshToken).jti },
+      { used_at: null, replaced_by_id: null },
+    ]);
+  });
+
+  it('when a used refresh token is replayed, then 401 REFRESH_TOKEN_REUSED and the whole session ends', async () => {
+    const { app, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const rotated = (await refresh(app, login.refreshToken)).body as { data: PairData };
+
+    const replay = await refresh(app, login.refreshToken);
+
+    expectError(replay, ErrorCodes.REFRESH_TOKEN_REUSED);
+    expectError(await refresh(app, rotated.data.refreshToken), ErrorCodes.SESSION_REVOKED);
+    expect((await profileStatus(app, rotated.data.accessToken)).error).toBe(
+      ErrorCodes.SESSION_REVOKED,
+    );
+    expect((await profileStatus(app, login.accessToken)).error).toBe(ErrorCodes.SESSION_REVOKED);
+    expect(logs.events('token.reuse_detected')).toHaveLength(1);
+    expect(logs.events('token.reuse_detected')[0]).toMatchObject({
+      userId: login.account.id,
+      sessionId: decodePayload(login.refreshToken).sid,
+    });
+  });
+
+  it("when one session replays a token, then the same user's other sessions keep working", async () => {
+    const { app } = buildTestApp();
+    const account = await registerAccount(app);
+    const phone = await logIn(app, account, 'phone');
+    const laptop = await logIn(app, account, 'laptop');
+    await refresh(app, phone.refreshToken).expect(200);
+
+    expectError(await refresh(app, phone.refreshToken), ErrorCodes.REFRESH_TOKEN_REUSED);
+
+    expect((await refresh(app, laptop.refreshToken)).status).toBe(200);
+  });
+
+  it('when 20 refreshes race with one token, then exactly one succeeds and the rest are reuse', async () => {
+    const { app, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => refresh(app, login.refreshToken)),
+    );
+
+    const codes = responses.map((r) =>
+      r.status === 200 ? 'OK' : (r.body as { error: string }).error,
+    );
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    // Strict reuse detection: the first loser ends the session; later ones find it ended.
+    expect(codes).toContain(ErrorCodes.REFRESH_TOKEN_REUSED);
+    expect(
+      codes
+        .filter((code) => code !== 'OK')
+        .every(
+          (code) => code === ErrorCodes.REFRESH_TOKEN_REUSED || code === ErrorCodes.SESSION_REVOKED,
+        ),
+    ).toBe(true);
+    expect(
+      db.prepare('SELECT count(*) AS n FROM refresh_tokens WHERE used_at IS NOT NULL').get(),
+    ).toEqual({ n: 1 });
+  });
+
+  it('when the refresh token has expired, then 401 REFRESH_TOKEN_EXPIRED and nothing changes', async () => {
+    const { app, clock, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    clock.advance('7d');
+    const before = snapshot(db);
+
+    expectError(await refresh(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_EXPIRED);
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('when the session reaches SESSION_MAX_AGE, then rotation never extends past it', async () => {
+    const { app, clock } = buildTestApp({ env: { SESSION_MAX_AGE: '1h', JWT_ACCESS_TTL: '5m' } });
+    const login = await registerAndLogIn(app);
+    clock.advance('40m');
+
+    const rotated = await refresh(app, login.refreshToken);
+    expect((rotated.body as { data: PairData }).data.refreshExpiresIn).toBe(20 * 60);
+    clock.advance('20m');
+
+    expectError(
+      await refresh(app, (rotated.body as { data: PairData }).data.refreshToken),
+      ErrorCodes.REFRESH_TOKEN_EXPIRED,
+    );
+  });
+
+  it('when the account is deleted, then its refresh token is refused', async () => {
+    const { app, db, clock } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    db.prepare('UPDATE users SET deleted_at = ?').run(clock.now());
+
+    expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
+  });
+
+  const INVALID = ErrorCodes.REFRESH_TOKEN_INVALID;
+  const forgeries: Array<
+    [string, (refreshToken: string, accessToken: string) => string, ErrorCode]
+  > = [
+    ['garbage', () => 'not-a-jwt', INVALID],
+    ['three garbage parts', () => 'a.b.c', INVALID],
+    ['an alg "none" token', (token) => withAlgNone(token), INVALID],
+    ['a tampered payload', (token) => withTamperedPayload(token, { sub: 'someone-else' }), INVALID],
+    [
+      'a token signed with the access secret',
+      (token) => resigned(token, TEST_SECRETS.JWT_ACCESS_SECRET),
+      INVALID,
+    ],
+    [
+      'a token signed with another key',
+      (token) => resigned(token, 'another-secret-entirely-0123456789'),
+      INVALID,
+    ],
+    [
+      'a token signed with HS512',
+      (token) => resigned(token, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS512'),
+      INVALID,
+    ],
+    ['an access token', (_, access) => access, INVALID],
+    ['a token of another issuer', (token) => resign(token, { iss: 'evil' }), INVALID],
+    ['a token of another audience', (token) => resign(token, { aud: 'other-api' }), INVALID],
+    ['a token with typ access', (token) => resign(token, { typ: 'access' }), INVALID],
+    ['a token without a session id', (token) => resign(token, { sid: undefined }), INVALID],
+    [
+      'a token of a session that does not exist',
+      (token) => resign(token, { sid: 'nope' }),
+      ErrorCodes.SESSION_REVOKED,
+    ],
+  ];
+
+  it.each(forgeries)('when presented %s, then 401 and nothing changes', async (_, forge, code) => {
+    const { app, db } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const before = snapshot(db);
+
+    const response = await refresh(app, forge(login.refreshToken, login.accessToken));
+
+    expectError(response, code);
+    expect(snapshot(db)).toEqual(before);
+    expect((await refresh(app, login.refreshToken)).status).toBe(200);
+  });
+
+  it('when signed correctly but unknown to the store, then 401 REFRESH_TOKEN_INVALID', async () => {
+    const { app } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const unknown = resigned(login.refreshToken, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS256', {
+      jti: 'other',
+    });
+
+    expectError(await refresh(app, unknown), ErrorCodes.REFRESH_TOKEN_INVALID);
+  });
+
+  it.each([
+    ['a number', 12345],
+    ['an object', { $ne: null }],
+    ['an array', ['a']],
+    ['an empty string', ''],
+    ['a 3,000-character string', 'a'.repeat(3000)],
+    ['nothing', undefined],
+  ])(
+    'when the refresh token is %s, then 400 VALIDATION_ERROR and nothing changes',
+    async (_, value) => {
+      const { app, db } = buildTestApp();
+      await registerAndLogIn(app);
+      const before = snapshot(db);
+
+      const response = await refresh(app, value);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
+      expect((response.body as { details: Array<{ path: string }> }).details[0]?.path).toBe(
+        'refreshToken',
+      );
+      expect(snapshot(db)).toEqual(before);
+    },
+  );
+});

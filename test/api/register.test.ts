@@ -1,0 +1,282 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { newAccountInput, registerAccount } from '../helpers/accounts.js';
+import { rowCount, snapshot } from '../helpers/db-snapshot.js';
+import { buildTestApp } from '../helpers/test-app.js';
+
+const register = (app: ReturnType<typeof buildTestApp>['app'], body: unknown) =>
+  request(app)
+    .post('/api/auth/register')
+    .send(body as object);
+
+describe('POST /api/auth/register', () => {
+  it('when the input is valid, then 201 with the public user and a bcrypt hash stored', async () => {
+    const { app, db } = buildTestApp();
+    const input = newAccountInput({ email: '  New.User@Example.COM ', name: '  Ada Lovelace  ' });
+
+    const response = await register(app, input);
+
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      success: true,
+      message: 'Account created.',
+      data: {
+        user: {
+          id: expect.any(String) as string,
+          email: 'new.user@example.com',
+          name: 'Ada Lovelace',
+          role: 'user',
+          createdAt: '2026-03-01T12:00:00.000Z',
+        },
+      },
+    });
+    const row = db.prepare('SELECT * FROM users').get() as Record<string, unknown>;
+    expect(row.password_hash).toMatch(/^\$2b\$04\$/);
+    expect(JSON.stringify(row)).not.toContain(input.password);
+    expect(JSON.stringify(response.body)).not.toContain('$2b$');
+  });
+
+  it('when it succeeds, then a register audit event is logged without the password or hash', async () => {
+    const { app, logs } = buildTestApp();
+    const input = newAccountInput();
+
+    const response = await register(app, input).set('User-Agent', 'agent/1.0');
+
+    const [event] = logs.events('register');
+    expect(event).toMatchObject({
+      userId: (response.body as { data: { user: { id: string } } }).data.user.id,
+      userAgent: 'agent/1.0',
+      requestId: response.headers['x-request-id'],
+    });
+    expect(logs.text).not.toContain(input.password);
+    expect(logs.text).not.toContain('$2b$');
+  });
+
+  it.each([
+    ['the same email', (email: string) => email],
+    ['upper case', (email: string) => email.toUpperCase()],
+    ['surrounding whitespace', (email: string) => `  ${email}\t`],
+  ])(
+    'when the email is taken (%s), then 409 EMAIL_TAKEN and nothing stored',
+    async (_, variant) => {
+      const { app, db } = buildTestApp();
+      const existing = await registerAccount(app);
+      const before = snapshot(db);
+
+      const response = await register(app, newAccountInput({ email: variant(existing.email) }));
+
+      expect(response.status).toBe(409);
+      expect(response.body).toEqual({
+        success: false,
+        message: 'An account with this email already exists.',
+        error: ErrorCodes.EMAIL_TAKEN,
+      });
+      expect(snapshot(db)).toEqual(before);
+    },
+  );
+
+  it('when five registrations of one email race, then exactly one succeeds', async () => {
+    const { app, db } = buildTestApp();
+    const email = newAccountInput().email;
+
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        register(app, newAccountInput({ email: i % 2 ? email.toUpperCase() : email })),
+      ),
+    );
+
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409]);
+    expect(rowCount(db, 'users')).toBe(1);
+  });
+
+  it('when the body names a role, then 400 naming the field and no account with that role', async () => {
+    const { app, db } = buildTestApp();
+
+    const response = await register(app, { ...newAccountInput(), role: 'admin' });
+
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      success: false,
+      error: ErrorCodes.VALIDATION_ERROR,
+      details: [{ path: 'role', message: 'Unknown field.' }],
+    });
+    expect(rowCount(db, 'users')).toBe(0);
+  });
+
+  it.each([
+    ["O'Brien-Smith", "O'Brien-Smith"],
+    ['José Ñúñez', 'José Ñúñez'],
+    ['李小龙', '李小龙'],
+    ['Zoë (decomposed)', 'Zoë (decomposed)'.normalize('NFC')],
+  ])(
+    'when the name is the real name %s, then it is accepted and stored NFC',
+    async (name, stored) => {
+      const { app } = buildTestApp();
+
+      const response = await register(app, newAccountInput({ name: name.normalize('NFD') }));
+
+      expect(response.status).toBe(201);
+      expect((response.body as { data: { user: { name: string } } }).data.user.name).toBe(stored);
+    },
+  );
+
+  it('when the password is exactly 72 bytes, then it is accepted', async () => {
+    const { app } = buildTestApp();
+    const password = `Aa1!${'x'.repeat(68)}`;
+    expect(Buffer.byteLength(password)).toBe(72);
+
+    const response = await register(app, newAccountInput({ password }));
+
+    expect(response.status).toBe(201);
+  });
+
+  const tooLongAscii = `Aa1!${'x'.repeat(69)}`;
+  const tooLongMultibyte = `Aa1!${'é'.repeat(35)}`; // 4 + 70 bytes, only 39 characters
+
+  it.each([
+    ['missing email', { email: undefined }, 'email', 'Email is required.'],
+    ['not an email', { email: 'not-an-email' }, 'email', 'Email must be a valid email address.'],
+    [
+      'email over 254 characters',
+      { email: `${'a'.repeat(243)}@example.com` },
+      'email',
+      'Email must be at most 254 characters.',
+    ],
+    [
+      'email with markup',
+      { email: '<script>@example.com' },
+      'email',
+      'Email must be a valid email address.',
+    ],
+    ['empty name', { name: '   ' }, 'name', 'Name must not be empty.'],
+    [
+      'name over 100 characters',
+      { name: 'n'.repeat(101) },
+      'name',
+      'Name must be at most 100 characters.',
+    ],
+    [
+      'name with markup',
+      { name: '<img src=x onerror=alert(1)>' },
+      'name',
+      'Name must not contain < or >, control characters or bidirectional overrides.',
+    ],
+    [
+      'name with a control character',
+      { name: 'Eve\u0007' },
+      'name',
+      'Name must not contain < or >, control characters or bidirectional overrides.',
+    ],
+    [
+      'name with a bidi override',
+      { name: 'Eve\u202Egnp.exe' },
+      'name',
+      'Name must not contain < or >, control characters or bidirectional overrides.',
+    ],
+    ['short password', { password: 'Aa1!' }, 'password', 'Password must be at least 8 characters.'],
+    [
+      'password without a digit',
+      { password: 'Abcdefg!' },
+      'password',
+      'Password must contain a digit.',
+    ],
+    [
+      'password without a symbol',
+      { password: 'Abcdefg1' },
+      'password',
+      'Password must contain a symbol.',
+    ],
+    [
+      'password without a letter',
+      { password: '1234567!' },
+      'password',
+      'Password must contain a letter.',
+    ],
+    [
+      'password over 72 bytes',
+      { password: tooLongAscii },
+      'password',
+      'Password must be at most 72 bytes (UTF-8).',
+    ],
+    [
+      'multibyte password over 72 bytes',
+      { password: tooLongMultibyte },
+      'password',
+      'Password must be at most 72 bytes (UTF-8).',
+    ],
+    ['numeric email', { email: 42 }, 'email', 'Email must be a string.'],
+    ['operator object as email', { email: { $gt: '' } }, 'email', 'Email must be a string.'],
+    [
+      'operator object as password',
+      { password: { $ne: null } },
+      'password',
+      'Password must be a string.',
+    ],
+    ['array as name', { name: ['a', 'b'] }, 'name', 'Name must be a string.'],
+    ['null name', { name: null }, 'name', 'Name must be a string.'],
+    ['boolean password', { password: true }, 'password', 'Password must be a string.'],
+  ])(
+    'when the input has %s, then 400 naming the field and nothing stored',
+    async (_, change, path, message) => {
+      const { app, db } = buildTestApp();
+      const input = { ...newAccountInput(), ...change };
+
+      const response = await register(app, input);
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
+      expect((response.body as { details: unknown[] }).details).toContainEqual({ path, message });
+      expect(rowCount(db, 'users')).toBe(0);
+      if (typeof input.password === 'string') expect(response.text).not.toContain(input.password);
+    },
+  );
+
+  it.each([
+    [
+      'a __proto__ key',
+      '{"email":"a@example.com","password":"Str0ng!pw","name":"A","__proto__":{"role":"admin"}}',
+      '__proto__',
+    ],
+    [
+      'a constructor key',
+      '{"email":"a@example.com","password":"Str0ng!pw","name":"A","constructor":{"prototype":{"role":"admin"}}}',
+      'constructor',
+    ],
+  ])(
+    'when the body has %s, then 400 naming it and nothing stored or polluted',
+    async (_, body, path) => {
+      const { app, db } = buildTestApp();
+
+      const response = await request(app)
+        .post('/api/auth/register')
+        .set('Content-Type', 'application/json')
+        .send(body);
+
+      expect(response.status).toBe(400);
+      expect((response.body as { details: unknown[] }).details).toContainEqual({
+        path,
+        message: 'Unknown field.',
+      });
+      expect(rowCount(db, 'users')).toBe(0);
+      expect(({} as Record<string, unknown>).role).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['a JSON array', '[{"email":"a@example.com"}]'],
+    ['no body at all', ''],
+  ])('when the body is %s, then 400 VALIDATION_ERROR and nothing stored', async (_, body) => {
+    const { app, db } = buildTestApp();
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(body);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
+    expect(rowCount(db, 'users')).toBe(0);
+  });
+});

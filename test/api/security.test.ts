@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { registerAccount } from '../helpers/accounts.js';
+import { buildTestApp } from '../helpers/test-app.js';
+
+const productionEnv = (overrides: Record<string, string> = {}) => ({
+  NODE_ENV: 'production',
+  JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
+  JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
+  CORS_ORIGINS: 'https://app.example.com',
+  TRUST_PROXY: '1',
+  ...overrides,
+});
+
+describe('security headers', () => {
+  it('when any response is sent, then helmet headers, no-store and no x-powered-by', async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app).get('/api/auth/profile');
+
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('when a well-formed X-Request-Id is sent, then it is echoed; otherwise a fresh one is made', async () => {
+    const { app } = buildTestApp();
+
+    const given = await request(app).get('/health').set('X-Request-Id', 'lb-1234.abc');
+    const hostile = await request(app)
+      .get('/health')
+      .set('X-Request-Id', 'x\r\nSet-Cookie: a=b'.replace(/\r\n/, ' '));
+    const none = await request(app).get('/health');
+
+    expect(given.headers['x-request-id']).toBe('lb-1234.abc');
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(none.headers['x-request-id']).not.toBe(hostile.headers['x-request-id']);
+  });
+});
+
+describe('CORS', () => {
+  const env = { CORS_ORIGINS: 'https://app.example.com,http://localhost:5173' };
+
+  it('when the origin is allowed, then the response names it', async () => {
+    const { app } = buildTestApp({ env });
+
+    const response = await request(app).get('/health').set('Origin', 'http://localhost:5173');
+
+    expect(response.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(response.headers['access-control-expose-headers']).toContain('X-Request-Id');
+  });
+
+  it('when the origin is not allowed, then no CORS header lets the browser read the response', async () => {
+    const { app } = buildTestApp({ env });
+
+    const response = await request(app).get('/health').set('Origin', 'https://evil.example');
+
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('when an allowed origin sends a preflight, then 204 with the allowed methods and headers', async () => {
+    const { app } = buildTestApp({ env });
+
+    const response = await request(app)
+      .options('/api/auth/login')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
+
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(response.headers['access-control-allow-methods']).toBe('GET,POST,DELETE');
+    expect(response.headers['access-control-allow-headers']).toBe(
+      'Content-Type,Authorization,X-Request-Id',
+    );
+  });
+});
+
+describe('HTTPS in production', () => {
+  it('when a request did not arrive over HTTPS, then 403 HTTPS_REQUIRED', async () => {
+    const { app, db } = buildTestApp({ env: productionEnv() });
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .send({ email: 'a@example.com', password: 'Str0ng!pass', name: 'A' });
+
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ success: false, error: ErrorCodes.HTTPS_REQUIRED });
+    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+  });
+
+  it('when the trusted proxy says it was HTTPS, then it is served, with HSTS of a year', async () => {
+    const { app } = buildTestApp({ env: productionEnv() });
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ email: 'a@example.com', password: 'Str0ng!pass', name: 'A' });
+
+    expect(response.status).toBe(201);
+    expect(response.headers['strict-transport-security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+  });
+
+  it('when a probe asks /health over plain HTTP, then it answers anyway', async () => {
+    const { app } = buildTestApp({ env: productionEnv() });
+
+    const response = await request(app).get('/health');
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ success: true, data: { status: 'ok' } });
+  });
+
+  it('when no proxy is trusted, then X-Forwarded-Proto is not believed', async () => {
+    const { app } = buildTestApp({
+      env: productionEnv({ TRUST_PROXY: '', ALLOW_INSECURE_HTTP: 'true' }),
+    });
+
+    const response = await request(app).get('/api/auth/profile').set('X-Forwarded-Proto', 'https');
+
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('client IP', () => {
+  async function sessionIpAfterLogin(env: Record<string, string>) {
+    const { app, db } = buildTestApp({ env });
+    const account = await registerAccount(app);
+    await request(app)
+      .post('/api/auth/login')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send({ email: account.email, password: account.password })
+      .expect(200);
+    return (db.prepare('SELECT ip FROM sessions').get() as { ip: string }).ip;
+  }
+
+  it('when no proxy is trusted, then a client cannot choose its IP with X-Forwarded-For', async () => {
+    expect(await sessionIpAfterLogin({})).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it('when one proxy hop is trusted, then the address it forwards is the client IP', async () => {
+    expect(await sessionIpAfterLogin({ TRUST_PROXY: '1' })).toBe('203.0.113.9');
+  });
+});

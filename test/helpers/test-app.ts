@@ -1,0 +1,56 @@
+// Builds the real app for API tests: in-memory SQLite, a fake clock, bcrypt at cost 4, logs captured.
+import Database from 'better-sqlite3';
+import type { Express } from 'express';
+import { onTestFinished } from 'vitest';
+import { createApp, type Lifecycle } from '../../src/app.js';
+import {
+  createBcryptHasher,
+  type PasswordHasher,
+} from '../../src/auth/passwords/password-hasher.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { AuthStore } from '../../src/storage/ports.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { FakeClock } from './fake-clock.js';
+import { LogCapture } from './log-capture.js';
+
+export const TEST_SECRETS = {
+  JWT_ACCESS_SECRET: 'test-access-secret-0123456789-abcdefghijklmnop',
+  JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789-abcdefghijklmno',
+};
+
+export interface TestApp {
+  app: Express;
+  config: Config;
+  store: AuthStore;
+  db: Database.Database;
+  clock: FakeClock;
+  logs: LogCapture;
+  hasher: PasswordHasher;
+  lifecycle: Lifecycle;
+}
+
+export interface TestAppOptions {
+  /** Extra environment variables, as an operator would set them. */
+  env?: Record<string, string>;
+  /** Replaces the store, e.g. with a failing fake. */
+  store?: (real: AuthStore) => AuthStore;
+  hasher?: PasswordHasher;
+  /** An existing database, to share one store between apps (e.g. before and after a secret rotation). */
+  db?: Database.Database;
+}
+
+export function buildTestApp(options: TestAppOptions = {}): TestApp {
+  const { config } = loadConfig({ NODE_ENV: 'test', ...TEST_SECRETS, ...options.env });
+  const db = options.db ?? new Database(':memory:');
+  const realStore = createSqliteStore(db);
+  const store = options.store ? options.store(realStore) : realStore;
+  const clock = new FakeClock();
+  const logs = new LogCapture();
+  const logger = createLogger({ level: 'debug', destination: logs.stream });
+  const hasher = options.hasher ?? createBcryptHasher(4);
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const app = createApp({ config, store, clock, logger, hasher, lifecycle });
+  if (!options.db) onTestFinished(() => realStore.close());
+  return { app, config, store, db, clock, logs, hasher, lifecycle };
+}

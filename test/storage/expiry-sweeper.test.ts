@@ -1,0 +1,140 @@
+// The expiry sweeper against a fake store: batches until one comes back short, bounded by the batch size,
+// stamped with the clock's time, and stopped for good by stop().
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+import type { SweepResult } from '../../src/storage/ports.js';
+import { startExpirySweeper, type ExpirySweeper } from '../../src/storage/expiry-sweeper.js';
+import { LogCapture } from '../helpers/log-capture.js';
+
+const FIXED_MS = Date.parse('2030-01-01T00:00:00.000Z');
+const clock = { now: () => FIXED_MS };
+const silentLogger = createLogger({ level: 'silent', destination: new LogCapture().stream });
+
+interface SweepCall {
+  now: Date;
+  limit: number;
+}
+
+/** A store that answers sweepExpired with `batches` in turn (then empty batches), recording each call. */
+function fakeStore(batches: (SweepResult | Error)[]) {
+  const calls: SweepCall[] = [];
+  const store = {
+    sweepExpired(now: Date, limit: number): Promise<SweepResult> {
+      calls.push({ now, limit });
+      const next = batches[calls.length - 1] ?? { refreshTokens: 0, sessions: 0 };
+      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+    },
+  };
+  return { store, calls };
+}
+
+function start(
+  store: ReturnType<typeof fakeStore>['store'],
+  options: { batchSize?: number; intervalMs?: number; logger?: Logger } = {},
+): ExpirySweeper {
+  const sweeper = startExpirySweeper({ store, clock, logger: silentLogger, ...options });
+  onTestFinished(() => sweeper.stop());
+  return sweeper;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('expiry sweeper', () => {
+  it('when batches come back full, then sweep keeps calling until one is short and sums the removed rows', async () => {
+    const { store, calls } = fakeStore([
+      { refreshTokens: 3, sessions: 1 },
+      { refreshTokens: 3, sessions: 3 },
+      { refreshTokens: 3, sessions: 0 },
+      { refreshTokens: 2, sessions: 1 },
+      { refreshTokens: 3, sessions: 3 },
+    ]);
+    const removed = await start(store, { batchSize: 3 }).sweep();
+    expect(calls).toHaveLength(4);
+    expect(removed).toEqual({ refreshTokens: 11, sessions: 5 });
+  });
+
+  it('when only the sessions batch comes back full, then sweep takes another batch', async () => {
+    const { store, calls } = fakeStore([
+      { refreshTokens: 0, sessions: 3 },
+      { refreshTokens: 1, sessions: 2 },
+    ]);
+    const removed = await start(store, { batchSize: 3 }).sweep();
+    expect(calls).toHaveLength(2);
+    expect(removed).toEqual({ refreshTokens: 1, sessions: 5 });
+  });
+
+  it('when the first batch is short, then sweep calls the store once', async () => {
+    const { store, calls } = fakeStore([{ refreshTokens: 2, sessions: 0 }]);
+    expect(await start(store, { batchSize: 3 }).sweep()).toEqual({ refreshTokens: 2, sessions: 0 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("when sweeping, then every batch is limited to the batch size and stamped with the clock's time", async () => {
+    const { store, calls } = fakeStore([
+      { refreshTokens: 5, sessions: 5 },
+      { refreshTokens: 0, sessions: 0 },
+    ]);
+    await start(store, { batchSize: 5 }).sweep();
+    expect(calls.map((call) => call.limit)).toEqual([5, 5]);
+    expect(calls.map((call) => call.now.getTime())).toEqual([FIXED_MS, FIXED_MS]);
+  });
+
+  it('when no batch size is given, then batches are limited to 1,000 rows', async () => {
+    const { store, calls } = fakeStore([{ refreshTokens: 999, sessions: 0 }]);
+    await start(store).sweep();
+    expect(calls).toEqual([{ now: new Date(FIXED_MS), limit: 1000 }]);
+  });
+
+  it('when the interval passes, then the sweeper sweeps on its own', async () => {
+    vi.useFakeTimers();
+    const { store, calls } = fakeStore([]);
+    start(store, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('when the sweeper is stopped, then no further sweep runs', async () => {
+    vi.useFakeTimers();
+    const { store, calls } = fakeStore([]);
+    const sweeper = start(store, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(1000);
+    await sweeper.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('when stopped while a sweep is under way, then no batch runs after the one in progress', async () => {
+    const full = { refreshTokens: 10, sessions: 10 };
+    const { store, calls } = fakeStore(Array.from({ length: 1000 }, () => full));
+    const sweeper = start(store, { batchSize: 10 });
+    const sweeping = sweeper.sweep();
+    await Promise.resolve();
+
+    await sweeper.stop();
+    const callsAtStop = calls.length;
+    const removed = await sweeping;
+
+    expect(calls.length).toBe(callsAtStop);
+    expect(callsAtStop).toBeLessThan(1000);
+    expect(removed.refreshTokens).toBe(10 * callsAtStop);
+  });
+
+  it('when a timed sweep fails, then the failure is logged and the next interval sweeps again', async () => {
+    vi.useFakeTimers();
+    const logs = new LogCapture();
+    const logger = createLogger({ level: 'info', destination: logs.stream });
+    const { store, calls } = fakeStore([
+      new Error('disk I/O error'),
+      { refreshTokens: 4, sessions: 1 },
+    ]);
+    start(store, { intervalMs: 1000, batchSize: 10, logger });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls).toHaveLength(2);
+    expect(logs.lines.map((line) => [line.level, line.msg])).toEqual([
+      ['error', 'expiry sweep failed'],
+      ['info', 'expired records swept'],
+    ]);
+  });
+});
