@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, ErrorCodes } from '../../src/http/error-catalogue.js';
 import type { AuthStore } from '../../src/storage/ports.js';
 import { registerAccount } from '../helpers/accounts.js';
+import { expectError } from '../helpers/api-calls.js';
 import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -12,20 +13,13 @@ const failingLookup = (real: AuthStore): AuthStore => ({
   findLiveUserByEmail: () => Promise.reject(new Error('disk on fire at /var/lib/auth/secret.db')),
 });
 
-function expectErrorShape(response: request.Response, status: number, error: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  expect(response.body).toMatchObject({ success: false, error });
-  expect(typeof (response.body as { message: unknown }).message).toBe('string');
-}
-
 describe('HTTP-level errors', () => {
   it('when the path is unknown, then 404 NOT_FOUND in the standard shape', async () => {
     const { app } = buildTestApp();
 
     const response = await request(app).get('/api/auth/nope');
 
-    expectErrorShape(response, 404, ErrorCodes.NOT_FOUND);
+    expectError(response, ErrorCodes.NOT_FOUND);
     expect(response.body).toEqual({
       success: false,
       message: ERROR_CATALOGUE.NOT_FOUND.message,
@@ -43,7 +37,7 @@ describe('HTTP-level errors', () => {
 
     const response = await request(app)[method.toLowerCase() as 'get'](path);
 
-    expectErrorShape(response, 405, ErrorCodes.METHOD_NOT_ALLOWED);
+    expectError(response, ErrorCodes.METHOD_NOT_ALLOWED);
     expect(response.headers.allow).toBe(allow);
   });
 
@@ -60,7 +54,7 @@ describe('HTTP-level errors', () => {
       .set('Content-Type', 'application/json')
       .send(body);
 
-    expectErrorShape(response, 400, ErrorCodes.MALFORMED_JSON);
+    expectError(response, ErrorCodes.MALFORMED_JSON);
     expect(response.text).not.toContain('Secret-123!');
     expect(logs.text).not.toContain('Secret-123!');
     expect(rowCount(db, 'users')).toBe(0);
@@ -80,7 +74,7 @@ describe('HTTP-level errors', () => {
         .set('Content-Type', type)
         .send(body);
 
-      expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+      expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
       expect(rowCount(db, 'users')).toBe(0);
     },
   );
@@ -94,7 +88,7 @@ describe('HTTP-level errors', () => {
       .set('Content-Encoding', 'gzip')
       .send(gzipSync(JSON.stringify({ email: 'a@example.com', password: 'x' })));
 
-    expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+    expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
   });
 
   it('when the JSON charset is not UTF-8, then 415', async () => {
@@ -105,7 +99,7 @@ describe('HTTP-level errors', () => {
       .set('Content-Type', 'application/json; charset=latin1')
       .send('{"email":"a@example.com","password":"x"}');
 
-    expectErrorShape(response, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+    expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
   });
 
   it('when the body is over the 10 kB default, then 413 and nothing stored', async () => {
@@ -121,7 +115,7 @@ describe('HTTP-level errors', () => {
       .set('Content-Type', 'application/json')
       .send(body);
 
-    expectErrorShape(response, 413, ErrorCodes.PAYLOAD_TOO_LARGE);
+    expectError(response, ErrorCodes.PAYLOAD_TOO_LARGE);
     expect(rowCount(db, 'users')).toBe(0);
   });
 
@@ -131,7 +125,7 @@ describe('HTTP-level errors', () => {
 
     const response = await request(app).post('/api/auth/register').send(body);
 
-    expectErrorShape(response, 400, ErrorCodes.VALIDATION_ERROR);
+    expectError(response, ErrorCodes.VALIDATION_ERROR);
   });
 
   it('when a deeply nested body arrives, then a 400, never a crash', async () => {
@@ -144,7 +138,7 @@ describe('HTTP-level errors', () => {
       .set('Content-Type', 'application/json')
       .send(body);
 
-    expectErrorShape(response, 400, ErrorCodes.VALIDATION_ERROR);
+    expectError(response, ErrorCodes.VALIDATION_ERROR);
   });
 
   it('when the store fails unexpectedly, then 500 INTERNAL_ERROR with a generic message; details only in the log', async () => {
@@ -177,7 +171,7 @@ describe('HTTP-level errors', () => {
 
     const response = await request(app).get('/health');
 
-    expectErrorShape(response, 503, ErrorCodes.SERVICE_UNAVAILABLE);
+    expectError(response, ErrorCodes.SERVICE_UNAVAILABLE);
     expect(response.headers.connection).toBe('close');
   });
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, type ErrorCode } from '../../src/http/error-catalogue.js';
 import { registerAndLogIn } from '../helpers/accounts.js';
+import { expectError } from '../helpers/api-calls.js';
 import {
   decodeHeader,
   resigned,
@@ -17,8 +18,7 @@ const profile = (app: TestApp['app'], authorization?: string) => {
 };
 
 function expectChallenge(response: request.Response, code: ErrorCode) {
-  expect(response.status).toBe(401);
-  expect(response.body).toMatchObject({ success: false, error: code });
+  expectError(response, code);
   expect(response.headers['www-authenticate']).toMatch(
     /^Bearer realm="auth-api", error="invalid_token", error_description="[^"]+"$/,
   );
