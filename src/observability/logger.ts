@@ -1,6 +1,7 @@
-// The pino logger: JSON lines, level names, and every object and error passed through secret redaction.
-import { pino, type DestinationStream, type Logger } from 'pino';
-import { redactSecrets, scrubSecretShapes } from './redact-secrets.js';
+// The pino logger: JSON lines, level names, and everything written (fields, bindings, messages, errors) passed
+// through secret redaction first.
+import { pino, type Bindings, type DestinationStream, type Logger } from 'pino';
+import { redactSecrets, scrubSecretShapes, serializeError } from './redact-secrets.js';
 
 export type { Logger } from 'pino';
 
@@ -10,34 +11,49 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+const scrubIfText = (arg: unknown) => (typeof arg === 'string' ? scrubSecretShapes(arg) : arg);
+
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { service: 'auth-api' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
+        bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
-      serializers: { err: serializeError },
+      // Errors are reduced by redactSecrets already; this covers one logged on its own, as in logger.error(err).
+      serializers: {
+        err: (error: unknown) => (error instanceof Error ? serializeError(error) : error),
+      },
+      hooks: {
+        logMethod(args, write) {
+          const [first, ...rest] = args as unknown[];
+          // With no message given, pino would copy the raw error message into `msg`: give it the scrubbed one.
+          const error = first instanceof Error ? first : errorField(first);
+          const hasMessage =
+            typeof first === 'string' || rest.some((arg) => typeof arg === 'string');
+          if (error && !hasMessage) rest.push(error.message);
+          write.apply(this, [first, ...rest].map(scrubIfText) as Parameters<typeof write>);
+        },
+      },
     },
     options.destination,
   );
+  // pino applies formatters.bindings to the root logger only, so a child's bindings are redacted as it is made.
+  // Children inherit this method from the root, so grandchildren go through it too.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the right `this`
+  const createChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return createChild.call(this, redactSecrets(bindings) as Bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
-/**
- * Only a known set of fields: library errors carry extras such as body-parser's raw `body`,
- * which would put a password into the log.
- */
-export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: scrubSecretShapes(String(error)) };
-  const code = (error as { code?: unknown }).code;
-  return {
-    type: error.name,
-    message: scrubSecretShapes(error.message),
-    ...(typeof code === 'string' ? { code } : {}),
-    stack: scrubSecretShapes(error.stack ?? ''),
-    ...(error.cause !== undefined ? { cause: serializeError(error.cause) } : {}),
-  };
+function errorField(value: unknown): Error | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const err = (value as { err?: unknown }).err;
+  return err instanceof Error ? err : undefined;
 }

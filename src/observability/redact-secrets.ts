@@ -1,4 +1,5 @@
-// Removes secrets from anything about to be logged: by key name at any depth, and by shape inside strings.
+// Removes secrets from anything about to be logged: by key name at any depth, by shape inside strings, and from
+// errors, which are reduced to a known set of fields.
 
 const SECRET_KEYS = new Set([
   'authorization',
@@ -31,12 +32,36 @@ export function scrubSecretShapes(text: string): string {
   return text.replace(JWT_SHAPE, REDACTED).replace(BCRYPT_SHAPE, REDACTED);
 }
 
-/** A copy of `value` with secret fields replaced; Errors are left to the logger's error serializer. */
+/**
+ * An error as logs may show it: type, message, code, stack and cause only. Library errors carry extras such as
+ * body-parser's raw `body`, which would put a password into the log.
+ */
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubSecretShapes(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: scrubSecretShapes(error.message),
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: scrubSecretShapes(error.stack ?? ''),
+    ...(error.cause !== undefined && depth < MAX_DEPTH
+      ? { cause: serializeError(error.cause, depth + 1) }
+      : {}),
+  };
+}
+
+/**
+ * A copy of `value` with secret fields replaced and errors reduced to their safe fields. Only plain objects and
+ * arrays are walked; other objects (Dates, Buffers) are left for the JSON writer.
+ */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubSecretShapes(value);
-  if (value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return serializeError(value);
   if (depth >= MAX_DEPTH) return '[Too deep]';
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item, depth + 1));
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     copy[key] = isSecretKey(key) ? REDACTED : redactSecrets(item, depth + 1);
