@@ -6,7 +6,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
 import { createLogger } from './observability/logger.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
-import { openStore } from './storage/open-store.js';
+import { describeStore, openStore } from './storage/open-store.js';
 import { startHttpServer } from './server/http-server.js';
 import { exitOnSignals } from './server/shutdown.js';
 
@@ -30,8 +30,14 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  const store = await openStore(config, logger).catch((error: unknown) => {
+    logger.fatal(
+      { err: error, store: describeStore(config) },
+      'cannot open the store; not starting',
+    );
+    process.exit(1);
+  });
   try {
-    const store = await openStore(config);
     const sweeper = startExpirySweeper({ store, clock: systemClock, logger });
     const lifecycle: Lifecycle = { shuttingDown: false };
     const app = createApp({
@@ -54,7 +60,12 @@ async function main(): Promise<void> {
       },
     });
     logger.info(
-      { host: server.address.address, port: server.address.port, env: config.env, store: 'sqlite' },
+      {
+        host: server.address.address,
+        port: server.address.port,
+        env: config.env,
+        store: describeStore(config),
+      },
       'listening',
     );
   } catch (error) {

@@ -29,9 +29,20 @@ export interface Config {
   };
   readonly session: { readonly maxAgeSeconds: number };
   readonly passwords: { readonly bcryptRounds: number };
-  readonly storage: { readonly sqlitePath: string };
+  readonly storage: StorageConfig;
   readonly log: { readonly level: LogLevel };
 }
+
+/** MongoDB when MONGODB_URI is set, otherwise the embedded SQLite file. */
+export type StorageConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'mongodb';
+      readonly uri: string;
+      readonly poolSize: number;
+      readonly serverSelectionTimeoutMs: number;
+      readonly socketTimeoutMs: number;
+    };
 
 export interface LoadedConfig {
   config: Config;
@@ -193,7 +204,16 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
     },
     session: { maxAgeSeconds: env.SESSION_MAX_AGE },
     passwords: { bcryptRounds: env.BCRYPT_ROUNDS },
-    storage: { sqlitePath: env.SQLITE_PATH },
+    storage:
+      env.MONGODB_URI === undefined
+        ? { kind: 'sqlite', path: env.SQLITE_PATH }
+        : {
+            kind: 'mongodb',
+            uri: env.MONGODB_URI,
+            poolSize: env.MONGODB_POOL_SIZE,
+            serverSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT * 1000,
+            socketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT * 1000,
+          },
     log: { level: env.LOG_LEVEL },
   };
 }

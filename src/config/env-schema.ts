@@ -79,6 +79,16 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).max(200).default('auth-api'),
   BCRYPT_ROUNDS: integer(10, 15).default(12),
   SQLITE_PATH: z.string().min(1).default('./data/auth.db'),
+  MONGODB_URI: z
+    .string()
+    .regex(
+      /^mongodb(\+srv)?:\/\/[^/?#]+\/[^/?#]+/,
+      'must be a mongodb:// or mongodb+srv:// URI that names the database, e.g. mongodb://127.0.0.1:27017/auth-api',
+    )
+    .optional(),
+  MONGODB_POOL_SIZE: integer(1, 500).default(10),
+  MONGODB_SERVER_SELECTION_TIMEOUT: durationSeconds(1, 120).default(5),
+  MONGODB_SOCKET_TIMEOUT: durationSeconds(1, 600).default(30),
   CORS_ORIGINS: corsOrigins.default([]),
   TRUST_PROXY: trustProxy.default(false),
   ALLOW_INSECURE_HTTP: flag.default(false),

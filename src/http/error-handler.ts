@@ -2,6 +2,7 @@
 // Library errors are recognized by their class or `type`, never by their message.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
+import { StoreUnavailableError } from '../storage/ports.js';
 import { AppError } from './app-error.js';
 import type { ErrorCode } from './error-catalogue.js';
 
@@ -40,6 +41,9 @@ function isHttpError(error: unknown): error is HttpError {
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new AppError('SERVICE_UNAVAILABLE', { cause: error, headers: { 'Retry-After': '5' } });
+  }
   if (isHttpError(error) && error.status >= 400 && error.status < 500) {
     const byType = typeof error.type === 'string' ? BODY_PARSER_CODES[error.type] : undefined;
     return new AppError(byType ?? CLIENT_STATUS_CODES[error.status] ?? 'BAD_REQUEST', {
@@ -57,12 +61,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(error);
-    if (appError.status >= 500) {
-      logger.error(
-        { err: appError.cause ?? appError, reqId: res.locals.requestId },
-        'request failed',
-      );
-    }
+    logFailure(logger, appError, res.locals.requestId);
     res.locals.errorCode = appError.code;
     if (appError.headers) res.set(appError.headers);
     res.status(appError.status).json({
@@ -72,4 +71,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       ...(appError.details ? { details: appError.details } : {}),
     });
   };
+}
+
+/** Unexpected failures are errors with their cause; an unreachable store is a warning; client errors only show in
+ * the request line. */
+function logFailure(logger: Logger, error: AppError, reqId: string): void {
+  if (error.code === 'INTERNAL_ERROR') {
+    logger.error({ err: error.cause ?? error, reqId }, 'request failed');
+  } else if (error.code === 'SERVICE_UNAVAILABLE' && error.cause !== undefined) {
+    logger.warn({ err: error.cause, reqId }, 'store unavailable');
+  }
 }

@@ -128,3 +128,14 @@ export interface SessionStore {
 export interface AuthStore extends UserStore, SessionStore {
   close(): Promise<void>;
 }
+
+/**
+ * The database cannot be reached or written right now (down, read-only, locked). Adapters throw this instead of
+ * their driver's error, so the HTTP layer can answer 503 without knowing any driver.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('The store is unavailable', options);
+    this.name = 'StoreUnavailableError';
+  }
+}

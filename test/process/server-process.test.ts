@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,19 @@ async function receivedRequests(server: ReturnType<typeof spawnServer>, count: n
   );
 }
 
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
 const account = { email: 'process@example.com', password: 'Str0ng!pass', name: 'Process' };
 
 describe('the server process', () => {
@@ -69,6 +83,24 @@ describe('the server process', () => {
     expect(server.stderr()).toContain('JWT_ACCESS_SECRET: must be at least 32 bytes');
     expect(server.stderr()).toContain('JWT_REFRESH_SECRET: must be at least 32 bytes');
     expect(server.stderr()).not.toContain('hunter2hunter2');
+    expect(server.lines().find((line) => line.msg === 'listening')).toBeUndefined();
+  });
+
+  it('when MONGODB_URI names a server that does not answer, then it refuses to start, naming the target but not the password', async () => {
+    const port = await closedPort();
+    const server = spawnServer({
+      NODE_ENV: 'test',
+      MONGODB_URI: `mongodb://auth:s3cret-pass@127.0.0.1:${String(port)}/auth-api`,
+      MONGODB_SERVER_SELECTION_TIMEOUT: '1s',
+    });
+
+    expect(await server.exited).toBe(1);
+    const fatal = server.lines().find((line) => line.level === 'fatal');
+    expect(fatal).toMatchObject({
+      msg: 'cannot open the store; not starting',
+      store: `mongodb://127.0.0.1:${String(port)}/auth-api`,
+    });
+    expect(JSON.stringify(server.lines()) + server.stderr()).not.toContain('s3cret-pass');
     expect(server.lines().find((line) => line.msg === 'listening')).toBeUndefined();
   });
 

@@ -61,7 +61,7 @@ describe('loadConfig in test with no secrets', () => {
     });
     expect(config.session.maxAgeSeconds).toBe(30 * 86_400);
     expect(config.passwords.bcryptRounds).toBe(12);
-    expect(config.storage.sqlitePath).toBe('./data/auth.db');
+    expect(config.storage).toEqual({ kind: 'sqlite', path: './data/auth.db' });
     expect(warnings).toEqual([]);
   });
 
@@ -219,6 +219,70 @@ describe('loadConfig value parsing', () => {
       expectRefusedNaming(testEnv({ TRUST_PROXY: text }), 'TRUST_PROXY');
     },
   );
+});
+
+describe('loadConfig storage', () => {
+  it('when MONGODB_URI is unset, then the embedded SQLite store is used at SQLITE_PATH', () => {
+    const { config } = loadConfig(testEnv({ SQLITE_PATH: '/var/lib/auth/auth.db' }));
+
+    expect(config.storage).toEqual({ kind: 'sqlite', path: '/var/lib/auth/auth.db' });
+  });
+
+  it('when MONGODB_URI is set, then MongoDB is used with the default pool and timeouts', () => {
+    const uri = 'mongodb+srv://auth:pw@cluster0.example.net/auth-api?retryWrites=true&w=majority';
+
+    const { config } = loadConfig(testEnv({ MONGODB_URI: uri }));
+
+    expect(config.storage).toEqual({
+      kind: 'mongodb',
+      uri,
+      poolSize: 10,
+      serverSelectionTimeoutMs: 5000,
+      socketTimeoutMs: 30_000,
+    });
+  });
+
+  it('when the MongoDB pool and timeouts are set, then they are used', () => {
+    const { config } = loadConfig(
+      testEnv({
+        MONGODB_URI: 'mongodb://127.0.0.1:27017/auth-api',
+        MONGODB_POOL_SIZE: '50',
+        MONGODB_SERVER_SELECTION_TIMEOUT: '2s',
+        MONGODB_SOCKET_TIMEOUT: '1m',
+      }),
+    );
+
+    expect(config.storage).toMatchObject({
+      poolSize: 50,
+      serverSelectionTimeoutMs: 2000,
+      socketTimeoutMs: 60_000,
+    });
+  });
+
+  it.each([
+    ['not a MongoDB URI', 'postgres://auth:hunter2-pw@db/auth'],
+    ['no database name', 'mongodb://auth:hunter2-pw@127.0.0.1:27017'],
+    ['an empty database name', 'mongodb://auth:hunter2-pw@127.0.0.1:27017/?w=majority'],
+  ])(
+    'when MONGODB_URI has %s, then it refuses naming it, without echoing the password',
+    (_, uri) => {
+      const error = refusal(testEnv({ MONGODB_URI: uri }));
+
+      expect(error.problems).toContainEqual(expect.stringMatching(/^MONGODB_URI: /));
+      expect(error.message).not.toContain('hunter2-pw');
+    },
+  );
+
+  it.each([
+    ['MONGODB_POOL_SIZE', '0'],
+    ['MONGODB_POOL_SIZE', '501'],
+    ['MONGODB_SERVER_SELECTION_TIMEOUT', 'soon'],
+  ])('when %s=%s, then it refuses naming it', (variable, value) => {
+    expectRefusedNaming(
+      testEnv({ MONGODB_URI: 'mongodb://127.0.0.1:27017/auth-api', [variable]: value }),
+      variable,
+    );
+  });
 });
 
 describe('loadConfig in development', () => {

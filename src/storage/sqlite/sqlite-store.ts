@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
+import { guardUnavailable } from '../unavailable-guard.js';
 import { applyPragmas, migrate } from './schema.js';
 import { STATEMENTS } from './statements.js';
 import {
@@ -106,7 +107,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     },
   );
 
-  return {
+  const store: AuthStore = {
     async createUser(user: NewUser) {
       const at = user.createdAt.getTime();
       const row: UserRow = {
@@ -173,6 +174,24 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       db.close();
     },
   };
+  return guardUnavailable(store, { isUnavailable: isSqliteUnavailable });
+}
+
+// Result codes that mean the file cannot be written or reached now (read-only, locked past busy_timeout, disk
+// full or failing), as opposed to a bug. Extended codes (SQLITE_IOERR_WRITE, …) share their primary code's prefix.
+const UNAVAILABLE_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+];
+
+function isSqliteUnavailable(error: unknown): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  return UNAVAILABLE_CODES.some((code) => error.code === code || error.code.startsWith(`${code}_`));
 }
 
 /** The one place this adapter recognizes the duplicate-key error (only the live-email index can raise it). */

@@ -1,0 +1,199 @@
+// The production store: the storage port on MongoDB through Mongoose. Rotation's winner is decided by one
+// conditional update (findOneAndUpdate on "not yet used"); the reads around it only classify what happened.
+import mongoose, { type Connection } from 'mongoose';
+import type { AuthStore, NewRefreshToken, NewSession, RotationOutcome } from '../ports.js';
+import { guardUnavailable } from '../unavailable-guard.js';
+import {
+  toRefreshToken,
+  toSession,
+  toUser,
+  type RefreshTokenDocument,
+  type SessionDocument,
+  type UserDocument,
+} from './mongo-documents.js';
+import { isDuplicateEmail, isMongoUnavailable } from './mongo-errors.js';
+import { createModels, type MongoModels } from './mongo-models.js';
+import * as query from './mongo-queries.js';
+
+/** The store over a connection (not necessarily connected yet: calls fail fast with StoreUnavailableError). */
+export function createMongoStore(
+  connection: Connection,
+  models: MongoModels = createModels(connection),
+): AuthStore {
+  const { users, sessions, refreshTokens } = models;
+  // Any operator object that reaches a filter from outside is matched literally ($eq), never run as an operator.
+  connection.set('sanitizeFilter', true);
+
+  const tokenDocument = (token: NewRefreshToken): RefreshTokenDocument => ({
+    _id: token.id,
+    sessionId: token.sessionId,
+    userId: token.userId,
+    tokenHash: token.tokenHash,
+    createdAt: token.createdAt,
+    expiresAt: token.expiresAt,
+    usedAt: null,
+    replacedById: null,
+  });
+
+  const sessionDocument = (session: NewSession): SessionDocument => ({
+    _id: session.id,
+    userId: session.userId,
+    createdAt: session.createdAt,
+    lastUsedAt: session.createdAt,
+    expiresAt: session.expiresAt,
+    revokedAt: null,
+    revokedReason: null,
+    userAgent: session.userAgent,
+    ip: session.ip,
+  });
+
+  async function classifyRotation(tokenHash: string, successor: NewRefreshToken, now: Date) {
+    const token = await refreshTokens
+      .findOne(query.refreshTokenByHash(tokenHash))
+      .lean<RefreshTokenDocument>();
+    if (!token || token.sessionId !== successor.sessionId || token.userId !== successor.userId) {
+      return { outcome: 'unknown' } as const;
+    }
+    const session = await sessions.findOne({ _id: token.sessionId }).lean<SessionDocument>();
+    if (!session) return { outcome: 'unknown' } as const;
+    if (session.revokedAt !== null) return { outcome: 'revoked' } as const;
+    if (token.usedAt !== null) return reused(token);
+    if (token.expiresAt <= now || session.expiresAt <= now) return { outcome: 'expired' } as const;
+    return { outcome: 'claimable', token } as const;
+  }
+
+  const reused = (token: RefreshTokenDocument): RotationOutcome => ({
+    outcome: 'reused',
+    sessionId: token.sessionId,
+    userId: token.userId,
+  });
+
+  const store: AuthStore = {
+    async createUser(user) {
+      const document: UserDocument = {
+        _id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        passwordHash: user.passwordHash,
+        createdAt: user.createdAt,
+        updatedAt: user.createdAt,
+        passwordChangedAt: user.createdAt,
+        deletedAt: null,
+      };
+      try {
+        await users.create(document);
+      } catch (error) {
+        if (isDuplicateEmail(error)) return { outcome: 'email-taken' };
+        throw error;
+      }
+      return { outcome: 'created', user: toUser(document) };
+    },
+
+    async findLiveUserByEmail(email) {
+      const document = await users.findOne(query.liveUserByEmail(email)).lean<UserDocument>();
+      return document ? toUser(document) : undefined;
+    },
+
+    async openSession(session, firstToken) {
+      await sessions.create(sessionDocument(session));
+      try {
+        await refreshTokens.create(tokenDocument(firstToken));
+      } catch (error) {
+        // Without a transaction (a standalone server has none), undo the session so neither exists.
+        await sessions.deleteOne({ _id: session.id });
+        throw error;
+      }
+    },
+
+    async findLiveSession(sessionId, now) {
+      const session = await sessions
+        .findOne(query.liveSession(sessionId, now))
+        .lean<SessionDocument>();
+      if (!session) return undefined;
+      const user = await users.findOne(query.liveUserById(session.userId)).lean<UserDocument>();
+      if (!user) return undefined;
+      return { session: toSession(session), user: toUser(user) };
+    },
+
+    async findRefreshToken(tokenHash) {
+      const document = await refreshTokens
+        .findOne(query.refreshTokenByHash(tokenHash))
+        .lean<RefreshTokenDocument>();
+      return document ? toRefreshToken(document) : undefined;
+    },
+
+    async rotateRefreshToken(tokenHash, successor, now) {
+      const state = await classifyRotation(tokenHash, successor, now);
+      if (state.outcome !== 'claimable') return state;
+      // The compare-and-set: of concurrent calls, exactly one finds the token still unused.
+      const claimed = await refreshTokens
+        .findOneAndUpdate(
+          query.unusedRefreshToken(state.token._id),
+          query.markRefreshTokenUsed(now, successor.id),
+          { projection: { _id: 1 } },
+        )
+        .lean();
+      if (!claimed) return reused(state.token);
+      try {
+        await refreshTokens.create(tokenDocument(successor));
+      } catch (error) {
+        // Give the token back rather than leave it used with no successor (a retry would look like reuse).
+        await refreshTokens.updateOne(
+          { _id: state.token._id, replacedById: successor.id },
+          { $set: { usedAt: null, replacedById: null } },
+        );
+        throw error;
+      }
+      await sessions.updateOne({ _id: state.token.sessionId }, query.touchSession(now));
+      return { outcome: 'rotated' };
+    },
+
+    async revokeSession(sessionId, reason, now) {
+      const result = await sessions.updateOne(
+        query.unrevokedSession(sessionId),
+        query.revokeSession(now, reason),
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async sweepExpired(now, limit) {
+      // MongoDB's TTL indexes remove expired documents on their own; this bounded sweep keeps the behaviour
+      // identical to the embedded store's and catches up between TTL passes.
+      const expiredTokens = await refreshTokens
+        .find(query.expiredBefore(now), { _id: 1 })
+        .limit(limit)
+        .lean<Array<{ _id: string }>>();
+      const tokenIds = expiredTokens.map((token) => token._id);
+      const removedTokens =
+        tokenIds.length > 0
+          ? (await refreshTokens.deleteMany(query.idIn(tokenIds))).deletedCount
+          : 0;
+      if (removedTokens >= limit) return { refreshTokens: removedTokens, sessions: 0 };
+
+      const expiredSessions = await sessions
+        .find(query.expiredBefore(now), { _id: 1 })
+        .limit(limit)
+        .lean<Array<{ _id: string }>>();
+      const candidates = expiredSessions.map((session) => session._id);
+      if (candidates.length === 0) return { refreshTokens: removedTokens, sessions: 0 };
+      const holding = new Set<string>(
+        await refreshTokens.distinct('sessionId', query.sessionIdIn(candidates)),
+      );
+      const removable = candidates.filter((id) => !holding.has(id));
+      const removedSessions =
+        removable.length > 0 ? (await sessions.deleteMany(query.idIn(removable))).deletedCount : 0;
+      return { refreshTokens: removedTokens, sessions: removedSessions };
+    },
+
+    async close() {
+      await connection.close();
+    },
+  };
+
+  return guardUnavailable(store, {
+    isUnavailable: isMongoUnavailable,
+    // Fail fast while the driver reports the server gone, instead of waiting out server selection.
+    isReady: () => connection.readyState === mongoose.ConnectionStates.connected,
+  });
+}
