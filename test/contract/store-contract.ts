@@ -32,7 +32,8 @@ function newUser(overrides: Partial<NewUser> = {}): NewUser {
     email: `${randomUUID()}@example.com`,
     name: 'Ada Lovelace',
     role: 'user',
-    passwordHash: `$2b$04$${randomBytes(16).toString('hex')}`,
+    // Shaped like a real bcrypt hash (60 characters), which adapters may validate.
+    passwordHash: `$2b$04$${randomBytes(40).toString('base64').replace(/[+=]/g, '.').slice(0, 53)}`,
     createdAt: at(0),
     ...overrides,
   };

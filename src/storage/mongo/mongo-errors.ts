@@ -31,6 +31,7 @@ export function isDuplicateEmail(error: unknown): boolean {
     error instanceof mongo.MongoServerError &&
     error.code === DUPLICATE_KEY &&
     typeof error.keyPattern === 'object' &&
+    error.keyPattern !== null &&
     'email' in error.keyPattern
   );
 }

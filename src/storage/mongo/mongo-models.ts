@@ -31,7 +31,13 @@ const optionalDate = { type: Date, default: null };
 export const userSchema = new Schema<UserDocument>(
   {
     _id: id,
-    email: { type: String, required: true, maxlength: 254, match: /^[^\sA-Z]+@[^\sA-Z]+$/ },
+    // Stored normalized: one @, no white space, nothing upper-case in any script.
+    email: {
+      type: String,
+      required: true,
+      maxlength: 254,
+      match: /^[^\s@\p{Lu}]+@[^\s@\p{Lu}]+$/u,
+    },
     name: { type: String, required: true, minlength: 1, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
     passwordHash: { type: String, required: true, match: /^\$2[aby]\$\d{2}\$.{53}$/ },

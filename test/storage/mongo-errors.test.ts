@@ -1,0 +1,223 @@
+// How the MongoDB adapter reads driver errors (by class, code and label), how its store fails on a connection that
+// is not up, and how the unavailable guard turns outage errors into StoreUnavailableError and lets the rest through.
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { isDuplicateEmail, isMongoUnavailable } from '../../src/storage/mongo/mongo-errors.js';
+import { createMongoStore } from '../../src/storage/mongo/mongo-store.js';
+import {
+  StoreUnavailableError,
+  type AuthStore,
+  type NewRefreshToken,
+  type NewSession,
+} from '../../src/storage/ports.js';
+import { guardUnavailable } from '../../src/storage/unavailable-guard.js';
+
+const { mongo } = mongoose;
+const NOW = new Date('2030-01-01T00:00:00.000Z');
+
+/** The driver needs a topology description as the reason; TopologyDescription is not exported at run time. */
+type SelectionReason = ConstructorParameters<typeof mongo.MongoServerSelectionError>[1];
+const noServers = {
+  type: 'Unknown',
+  servers: new Map(),
+  error: null,
+} as unknown as SelectionReason;
+
+function serverError(fields: Record<string, unknown>) {
+  return new mongo.MongoServerError({ message: 'server error', ...fields });
+}
+
+function labelled(label: string) {
+  const error = serverError({ code: 10107, codeName: 'NotWritablePrimary' });
+  error.addErrorLabel(label);
+  return error;
+}
+
+describe('isMongoUnavailable', () => {
+  it.each<[string, unknown]>([
+    ['MongoNetworkError', new mongo.MongoNetworkError('connection reset')],
+    ['MongoNetworkTimeoutError', new mongo.MongoNetworkTimeoutError('socket timed out')],
+    ['MongoServerSelectionError', new mongo.MongoServerSelectionError('no primary', noServers)],
+    ['MongoNotConnectedError', new mongo.MongoNotConnectedError('not connected')],
+    ['MongoTopologyClosedError', new mongo.MongoTopologyClosedError()],
+    ['MongooseServerSelectionError', new mongoose.Error.MongooseServerSelectionError('no server')],
+    ['a MongoServerError labelled RetryableWriteError', labelled('RetryableWriteError')],
+    [
+      'a MongoServerError labelled TransientTransactionError',
+      labelled('TransientTransactionError'),
+    ],
+    ['a MongoServerError labelled ResetPool', labelled('ResetPool')],
+  ])('when the error is %s, then the store counts as unavailable', (_, error) => {
+    expect(isMongoUnavailable(error)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['a plain Error', new Error('boom')],
+    ['a duplicate key MongoServerError', serverError({ code: 11000, keyPattern: { email: 1 } })],
+    [
+      'a MongoServerError labelled otherwise',
+      (() => {
+        const error = serverError({ code: 2 });
+        error.addErrorLabel('NoWritesPerformed');
+        return error;
+      })(),
+    ],
+    ['a CastError', new mongoose.Error.CastError('string', { $ne: null }, 'email')],
+    ['a ValidationError', new mongoose.Error.ValidationError()],
+    ['a string', 'MongoNetworkError'],
+    ['undefined', undefined],
+  ])('when the error is %s, then the store does not count as unavailable', (_, error) => {
+    expect(isMongoUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isDuplicateEmail', () => {
+  it('when the error is a duplicate key on the email index, then it is a duplicate email', () => {
+    const error = serverError({
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: 'a@b.c' },
+    });
+    expect(isDuplicateEmail(error)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['a duplicate key on _id', serverError({ code: 11000, keyPattern: { _id: 1 } })],
+    ['a duplicate key on tokenHash', serverError({ code: 11000, keyPattern: { tokenHash: 1 } })],
+    ['a duplicate key without keyPattern', serverError({ code: 11000 })],
+    ['a duplicate key with a null keyPattern', serverError({ code: 11000, keyPattern: null })],
+    ['another code on the email index', serverError({ code: 11001, keyPattern: { email: 1 } })],
+    ['a plain Error with code 11000', Object.assign(new Error('E11000'), { code: 11000 })],
+    ['a plain Error', new Error('E11000 duplicate key error collection: users index: email')],
+  ])('when the error is %s, then it is not a duplicate email', (_, error) => {
+    expect(isDuplicateEmail(error)).toBe(false);
+  });
+});
+
+describe('mongo store on a connection that is not up', () => {
+  const session: NewSession = {
+    id: randomUUID(),
+    userId: randomUUID(),
+    createdAt: NOW,
+    expiresAt: NOW,
+    userAgent: null,
+    ip: null,
+  };
+  const token: NewRefreshToken = {
+    id: randomUUID(),
+    sessionId: session.id,
+    userId: session.userId,
+    tokenHash: 'ab'.repeat(32),
+    createdAt: NOW,
+    expiresAt: NOW,
+  };
+  // Typed over every port method but close, so a method added to the port must be added here.
+  const calls: {
+    [Method in Exclude<keyof AuthStore, 'close'>]: (store: AuthStore) => Promise<unknown>;
+  } = {
+    createUser: (store) =>
+      store.createUser({
+        id: randomUUID(),
+        email: 'ada@example.com',
+        name: 'Ada',
+        role: 'user',
+        passwordHash: `$2b$04$${'a'.repeat(53)}`,
+        createdAt: NOW,
+      }),
+    findLiveUserByEmail: (store) => store.findLiveUserByEmail('ada@example.com'),
+    openSession: (store) => store.openSession(session, token),
+    findLiveSession: (store) => store.findLiveSession(session.id, NOW),
+    findRefreshToken: (store) => store.findRefreshToken(token.tokenHash),
+    rotateRefreshToken: (store) => store.rotateRefreshToken(token.tokenHash, token, NOW),
+    revokeSession: (store) => store.revokeSession(session.id, 'logout', NOW),
+    sweepExpired: (store) => store.sweepExpired(NOW, 100),
+  };
+
+  it.each(Object.entries(calls))(
+    'when %s is called, then it rejects with StoreUnavailableError',
+    async (_, call) => {
+      const connection = mongoose.createConnection();
+      onTestFinished(() => connection.close());
+      await expect(call(createMongoStore(connection))).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    },
+  );
+
+  it('when close is called, then it resolves and the connection is closed', async () => {
+    const connection = mongoose.createConnection();
+    await expect(createMongoStore(connection).close()).resolves.toBeUndefined();
+    expect(connection.readyState).toBe(mongoose.ConnectionStates.disconnected);
+  });
+});
+
+describe('guardUnavailable', () => {
+  class Outage extends Error {}
+  const UNREADY = {
+    isUnavailable: (error: unknown) => error instanceof Outage,
+    isReady: () => false,
+  };
+  const READY = { ...UNREADY, isReady: () => true };
+
+  /** A store made of spies (kept apart from the store, so tests read them as plain functions). */
+  function fakeStore() {
+    const spies = {
+      createUser: vi.fn<AuthStore['createUser']>(),
+      findLiveUserByEmail: vi.fn<AuthStore['findLiveUserByEmail']>(),
+      openSession: vi.fn<AuthStore['openSession']>(),
+      findLiveSession: vi.fn<AuthStore['findLiveSession']>(),
+      findRefreshToken: vi.fn<AuthStore['findRefreshToken']>(),
+      rotateRefreshToken: vi.fn<AuthStore['rotateRefreshToken']>(),
+      revokeSession: vi.fn<AuthStore['revokeSession']>(),
+      sweepExpired: vi.fn<AuthStore['sweepExpired']>(),
+      close: vi.fn<AuthStore['close']>(() => Promise.resolve()),
+    };
+    const store: AuthStore = spies;
+    return { store, spies };
+  }
+
+  it('when the method fails with an error the guard calls unavailable, then StoreUnavailableError carries it as cause', async () => {
+    const { store, spies } = fakeStore();
+    const outage = new Outage('primary stepped down');
+    spies.findRefreshToken.mockRejectedValue(outage);
+    const error: unknown = await guardUnavailable(store, READY)
+      .findRefreshToken('hash')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toHaveProperty('cause', outage);
+  });
+
+  it('when the method fails with any other error, then that same error passes through', async () => {
+    const { store, spies } = fakeStore();
+    const bug = new TypeError('bug in the adapter');
+    spies.revokeSession.mockRejectedValue(bug);
+    const guarded = guardUnavailable(store, { isUnavailable: UNREADY.isUnavailable });
+    await expect(guarded.revokeSession('s', 'logout', NOW)).rejects.toBe(bug);
+  });
+
+  it('when the method succeeds, then its result and arguments pass through unchanged', async () => {
+    const { store, spies } = fakeStore();
+    const result = { outcome: 'rotated' } as const;
+    spies.rotateRefreshToken.mockResolvedValue(result);
+    const successor = { id: 'successor' } as NewRefreshToken;
+    const guarded = guardUnavailable(store, READY);
+    await expect(guarded.rotateRefreshToken('hash', successor, NOW)).resolves.toBe(result);
+    expect(spies.rotateRefreshToken).toHaveBeenCalledWith('hash', successor, NOW);
+  });
+
+  it('when isReady says false, then the call rejects with StoreUnavailableError without calling the method', async () => {
+    const { store, spies } = fakeStore();
+    const guarded = guardUnavailable(store, UNREADY);
+    await expect(guarded.findLiveUserByEmail('a@b.c')).rejects.toThrow(StoreUnavailableError);
+    expect(spies.findLiveUserByEmail).not.toHaveBeenCalled();
+  });
+
+  it('when close is called while isReady says false, then it is the store’s own close, unwrapped', async () => {
+    const { store, spies } = fakeStore();
+    const guarded = guardUnavailable(store, UNREADY);
+    expect(guarded).toHaveProperty('close', spies.close);
+    await expect(guarded.close()).resolves.toBeUndefined();
+    expect(spies.close).toHaveBeenCalledOnce();
+  });
+});

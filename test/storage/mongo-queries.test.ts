@@ -1,0 +1,242 @@
+// The filters and updates the MongoDB adapter sends, checked without a server: their exact shape, that only our own
+// operators are trusted, that non-string values are refused, and that Mongoose's casting on the adapter's
+// connection matches an operator object from outside literally instead of running it.
+import mongoose from 'mongoose';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createModels } from '../../src/storage/mongo/mongo-models.js';
+import * as query from '../../src/storage/mongo/mongo-queries.js';
+import { createMongoStore } from '../../src/storage/mongo/mongo-store.js';
+
+const NOW = new Date('2030-01-01T00:00:00.000Z');
+const ID = '0b6f3c1e-2a4d-4e8f-9b1c-3d5e7f9a1b2c';
+const OTHER_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const EMAIL = 'ada@example.com';
+const HASH = 'ab'.repeat(32);
+// toEqual compares enumerable symbol keys too, so an expected operator must carry the trusted mark to match.
+const { trusted } = mongoose;
+
+function isTrusted(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.getOwnPropertySymbols(value).some(
+    (symbol) =>
+      symbol.description === 'mongoose#trustedSymbol' &&
+      (value as Record<symbol, unknown>)[symbol] === true,
+  );
+}
+
+/** Each filter builder called once, the exact filter expected, and the fields whose value is our own operator. */
+const FILTERS = [
+  {
+    name: 'liveUserByEmail',
+    build: () => query.liveUserByEmail(EMAIL),
+    expected: { email: EMAIL, deletedAt: trusted({ $type: 'null' }) },
+    operators: ['deletedAt'],
+  },
+  {
+    name: 'liveUserById',
+    build: () => query.liveUserById(ID),
+    expected: { _id: ID, deletedAt: trusted({ $type: 'null' }) },
+    operators: ['deletedAt'],
+  },
+  {
+    name: 'liveSession',
+    build: () => query.liveSession(ID, NOW),
+    expected: { _id: ID, revokedAt: null, expiresAt: trusted({ $gt: NOW }) },
+    operators: ['expiresAt'],
+  },
+  {
+    name: 'refreshTokenByHash',
+    build: () => query.refreshTokenByHash(HASH),
+    expected: { tokenHash: HASH },
+    operators: [],
+  },
+  {
+    name: 'unusedRefreshToken',
+    build: () => query.unusedRefreshToken(ID),
+    expected: { _id: ID, usedAt: null },
+    operators: [],
+  },
+  {
+    name: 'unrevokedSession',
+    build: () => query.unrevokedSession(ID),
+    expected: { _id: ID, revokedAt: null },
+    operators: [],
+  },
+  {
+    name: 'expiredBefore',
+    build: () => query.expiredBefore(NOW),
+    expected: { expiresAt: trusted({ $lt: NOW }) },
+    operators: ['expiresAt'],
+  },
+  {
+    name: 'idIn',
+    build: () => query.idIn([ID, OTHER_ID]),
+    expected: { _id: trusted({ $in: [ID, OTHER_ID] }) },
+    operators: ['_id'],
+  },
+  {
+    name: 'sessionIdIn',
+    build: () => query.sessionIdIn([ID, OTHER_ID]),
+    expected: { sessionId: trusted({ $in: [ID, OTHER_ID] }) },
+    operators: ['sessionId'],
+  },
+];
+
+const UPDATES = [
+  {
+    name: 'markRefreshTokenUsed',
+    build: () => query.markRefreshTokenUsed(NOW, OTHER_ID),
+    expected: { $set: { usedAt: NOW, replacedById: OTHER_ID } },
+  },
+  {
+    name: 'touchSession',
+    build: () => query.touchSession(NOW),
+    expected: { $set: { lastUsedAt: NOW } },
+  },
+  {
+    name: 'revokeSession',
+    build: () => query.revokeSession(NOW, 'password_changed'),
+    expected: { $set: { revokedAt: NOW, revokedReason: 'password_changed' } },
+  },
+];
+
+/** Every builder that takes an id, email or hash, fed an attacker's value in its place. */
+const STRING_TAKERS: Array<[string, (value: string) => unknown]> = [
+  ['liveUserByEmail', (value) => query.liveUserByEmail(value)],
+  ['liveUserById', (value) => query.liveUserById(value)],
+  ['liveSession', (value) => query.liveSession(value, NOW)],
+  ['refreshTokenByHash', (value) => query.refreshTokenByHash(value)],
+  ['unusedRefreshToken', (value) => query.unusedRefreshToken(value)],
+  ['unrevokedSession', (value) => query.unrevokedSession(value)],
+  ['markRefreshTokenUsed', (value) => query.markRefreshTokenUsed(NOW, value)],
+  ['idIn', (value) => query.idIn([ID, value])],
+  ['sessionIdIn', (value) => query.sessionIdIn([value])],
+];
+const NOT_STRINGS: unknown[] = [{ $ne: null }, { $gt: '' }, [ID], 42, null, undefined];
+
+describe('mongo queries: the exact filters and updates', () => {
+  it.each(FILTERS)('when $name is built, then it is exactly the expected filter', (filter) => {
+    expect(filter.build()).toEqual(filter.expected);
+  });
+
+  it.each(UPDATES)('when $name is built, then it is exactly the expected update', (update) => {
+    expect(update.build()).toEqual(update.expected);
+  });
+
+  it.each(FILTERS)(
+    'when $name writes an operator, then that operator and only it is trusted',
+    (filter) => {
+      const built = filter.build() as Record<string, unknown>;
+      const trusted = Object.keys(built).filter((field) => isTrusted(built[field]));
+      expect(trusted).toEqual(filter.operators);
+      expect(isTrusted(built)).toBe(false);
+    },
+  );
+
+  it.each(FILTERS)('when $name is sanitized, then it comes back unchanged', (filter) => {
+    expect(mongoose.sanitizeFilter(filter.build())).toEqual(filter.expected);
+  });
+
+  it('when an untrusted operator is sanitized, then it becomes a literal $eq match (the check above can fail)', () => {
+    expect(mongoose.sanitizeFilter({ email: { $ne: null } })).toEqual({
+      email: { $eq: { $ne: null } },
+    });
+  });
+});
+
+describe('mongo queries: values must be strings at run time', () => {
+  const cases = STRING_TAKERS.flatMap(([name, build]) =>
+    NOT_STRINGS.map((value) => [name, value, build] as const),
+  );
+
+  it.each(cases)('when %s is given %j, then it throws a TypeError', (_, value, build) => {
+    expect(() => build(value as string)).toThrow(TypeError);
+  });
+
+  it.each(STRING_TAKERS)('when %s is given a string, then it does not throw', (_, build) => {
+    expect(() => build(ID)).not.toThrow();
+  });
+});
+
+describe('mongo queries: casting on the adapter connection', () => {
+  /** An unconnected connection prepared by the adapter, with a spy on what reaches the users collection. */
+  function adapterConnection() {
+    const connection = mongoose.createConnection();
+    onTestFinished(() => connection.close());
+    createMongoStore(connection);
+    const { User, RefreshToken } = connection.models;
+    if (!User || !RefreshToken) throw new Error('arrange: createMongoStore registered no models');
+    return {
+      User,
+      RefreshToken,
+      usersFindOne: vi.spyOn(User.collection, 'findOne'),
+      tokensFindOne: vi.spyOn(RefreshToken.collection, 'findOne'),
+    };
+  }
+
+  it('when an email filter carries {$ne: null}, then casting rejects it as a literal value and nothing is sent', async () => {
+    const { User, usersFindOne } = adapterConnection();
+    const error: unknown = await User.findOne({ email: { $ne: null } })
+      .exec()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(mongoose.Error.CastError);
+    expect(error).toMatchObject({ path: 'email', value: { $ne: null } });
+    expect(usersFindOne).not.toHaveBeenCalled();
+  });
+
+  it('when the email filter comes from liveUserByEmail, then it passes casting and fails only for lack of a connection', async () => {
+    const { User, usersFindOne } = adapterConnection();
+    const error: unknown = await User.findOne(query.liveUserByEmail('a@example.com'))
+      .exec()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(mongoose.Error);
+    expect(error).not.toBeInstanceOf(mongoose.Error.CastError);
+    expect(usersFindOne).toHaveBeenCalledOnce();
+    expect(usersFindOne.mock.calls[0]?.[0]).toEqual({
+      email: 'a@example.com',
+      deletedAt: trusted({ $type: 'null' }),
+    });
+  });
+
+  it('when a tokenHash filter carries {$gt: ""}, then casting rejects it and nothing is sent', async () => {
+    const { RefreshToken, tokensFindOne } = adapterConnection();
+    const error: unknown = await RefreshToken.findOne({ tokenHash: { $gt: '' } })
+      .exec()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(mongoose.Error.CastError);
+    expect(error).toMatchObject({ path: 'tokenHash', value: { $gt: '' } });
+    expect(tokensFindOne).not.toHaveBeenCalled();
+  });
+
+  it('when the tokenHash filter comes from refreshTokenByHash, then it passes casting', async () => {
+    const { RefreshToken, tokensFindOne } = adapterConnection();
+    const error: unknown = await RefreshToken.findOne(query.refreshTokenByHash(HASH))
+      .exec()
+      .catch((caught: unknown) => caught);
+    expect(error).not.toBeInstanceOf(mongoose.Error.CastError);
+    expect(tokensFindOne.mock.calls[0]?.[0]).toEqual({ tokenHash: HASH });
+  });
+
+  it('when a filter has $where at top level, then sanitizeFilter refuses it with a MongooseError and nothing is sent', async () => {
+    const { User, usersFindOne } = adapterConnection();
+    const error: unknown = await User.findOne({ $where: '1' })
+      .exec()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(mongoose.Error);
+    expect((error as Error).constructor).toBe(mongoose.Error);
+    expect(() => mongoose.sanitizeFilter({ $where: '1' })).toThrow(mongoose.Error);
+    expect(usersFindOne).not.toHaveBeenCalled();
+  });
+
+  it('when the models are used without the adapter, then {$ne: null} is run as an operator (the adapter is what protects)', async () => {
+    const connection = mongoose.createConnection();
+    onTestFinished(() => connection.close());
+    const { users } = createModels(connection);
+    const usersFindOne = vi.spyOn(users.collection, 'findOne');
+    await users
+      .findOne({ email: { $ne: null } })
+      .exec()
+      .catch(() => undefined);
+    expect(usersFindOne.mock.calls[0]?.[0]).toEqual({ email: { $ne: null } });
+  });
+});
