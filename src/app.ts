@@ -1,6 +1,6 @@
 // createApp(deps): the Express app from explicit dependencies. Composes middleware in order, mounts the routes and
 // the one error handler; does no I/O, so tests build one per case over an in-memory store and a fake clock.
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createAuthController } from './auth/auth-controller.js';
 import { createAuthRoutes } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
@@ -35,6 +35,20 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
 }
 
+/** New requests on connections still open during a shutdown: 503, and the connection closes after it. */
+function refuseWhileShuttingDown(lifecycle: Lifecycle): RequestHandler {
+  return (_req, res, next) => {
+    if (!lifecycle.shuttingDown) {
+      next();
+      return;
+    }
+    res.setHeader('Connection', 'close');
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      message: 'The server is shutting down; retry shortly.',
+    });
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
@@ -56,19 +70,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId());
   app.use(requestLogging(logger));
-  app.use((_req, res, next) => {
-    if (!lifecycle.shuttingDown) {
-      next();
-      return;
-    }
-    res.setHeader('Connection', 'close');
-    throw new AppError('SERVICE_UNAVAILABLE', {
-      message: 'The server is shutting down; retry shortly.',
-    });
-  });
-  app.use(requireHttps(config));
+  // Headers first, so that every answer, refusals included, carries them.
   app.use(securityHeaders());
   app.use(corsPolicy(config));
+  app.use(refuseWhileShuttingDown(lifecycle));
+  app.use(requireHttps(config));
   app.use(jsonBody(config.http.bodyLimitBytes));
 
   app

@@ -3,11 +3,17 @@
 import { z } from 'zod';
 import { passwordPolicyProblems } from './passwords/password-policy.js';
 
+// A lone UTF-16 surrogate is not text: stored or hashed, it would silently become U+FFFD, so two different
+// inputs could end up equal.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 const requiredString = (field: string) =>
-  z.string({
-    error: (issue) =>
-      issue.input === undefined ? `${field} is required.` : `${field} must be a string.`,
-  });
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `${field} is required.` : `${field} must be a string.`,
+    })
+    .refine((text) => !LONE_SURROGATE.test(text), `${field} must be valid Unicode text.`);
 
 /** Normalized for storage and lookup: NFC, trimmed, lower-cased. At most 254 characters (RFC 5321). */
 export const emailField = requiredString('Email')
@@ -17,19 +23,21 @@ export const emailField = requiredString('Email')
   .toLowerCase()
   .pipe(z.email('Email must be a valid email address.'));
 
-// Markup, control characters and bidirectional overrides (which can disguise text) have no place in a name;
-// letters of any script, apostrophes and hyphens do.
-const FORBIDDEN_IN_NAME = /[<>\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/u;
+// Markup, control characters, line breaks and invisible formatting characters (bidirectional overrides, zero-width
+// spaces, Hangul fillers), which can disguise text, have no place in a name. Letters of any script, apostrophes,
+// hyphens, and the joiners some scripts need (U+200C, U+200D) do.
+const FORBIDDEN_IN_NAME =
+  /[<>\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]|(?![\u200C\u200D])\p{Cf}/u;
+const FORBIDDEN_IN_NAME_MESSAGE =
+  'Name must not contain < or >, control characters, line breaks or invisible formatting characters.';
 
 export const nameField = requiredString('Name')
   .normalize('NFC')
   .trim()
   .min(1, 'Name must not be empty.')
   .max(100, 'Name must be at most 100 characters.')
-  .refine(
-    (name) => !FORBIDDEN_IN_NAME.test(name),
-    'Name must not contain < or >, control characters or bidirectional overrides.',
-  );
+  .refine((name) => !FORBIDDEN_IN_NAME.test(name), FORBIDDEN_IN_NAME_MESSAGE)
+  .refine((name) => /\p{L}/u.test(name), 'Name must contain a letter.');
 
 export const newPasswordField = requiredString('Password').superRefine((password, ctx) => {
   for (const problem of passwordPolicyProblems(password))

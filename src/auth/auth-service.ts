@@ -49,7 +49,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     const owner = { userId: user.id, sessionId: session.id };
     const refresh = tokens.issueRefreshToken({ ...owner, notAfter: session.expiresAt });
     await store.openSession(session, toRefreshTokenRecord(refresh, owner, createdAt));
-    const access = tokens.issueAccessToken({ ...owner, role: user.role });
+    const access = tokens.issueAccessToken({
+      ...owner,
+      role: user.role,
+      notAfter: session.expiresAt,
+    });
     return toTokenPair(access, refresh);
   }
 
@@ -122,7 +126,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         case 'unknown':
           throw new AppError('REFRESH_TOKEN_INVALID');
       }
-      const access = tokens.issueAccessToken({ ...owner, role: live.user.role });
+      const access = tokens.issueAccessToken({
+        ...owner,
+        role: live.user.role,
+        notAfter: live.session.expiresAt,
+      });
       audit.record('token.refresh', { ...owner, ...client });
       return toTokenPair(access, next);
     },

@@ -27,19 +27,25 @@ export function parseTrustProxy(raw: string | undefined): TrustProxyParse {
   if (bad !== undefined) {
     return {
       ok: false,
-      reason: `"${bad}" is not a hop count, an IP address, a CIDR range or a named range`,
+      reason: `"${bad}" is not a hop count, an IP address, a CIDR range (at most /8 for IPv4, /16 for IPv6) or a named range`,
     };
   }
   return { ok: true, value: entries };
 }
+
+// The widest ranges accepted: anything wider is most of the address space, i.e. trusting every client
+// (0.0.0.0/1 plus 128.0.0.0/1 would otherwise undo the refusal of "true").
+const NARROWEST_PREFIX = { 4: 8, 6: 16 } as const;
+const WIDEST_PREFIX = { 4: 32, 6: 128 } as const;
 
 function isTrustedProxyEntry(entry: string): boolean {
   if (NAMED_RANGES.has(entry)) return true;
   const [address, prefix, ...rest] = entry.split('/');
   if (rest.length > 0 || address === undefined) return false;
   const family = isIP(address);
-  if (family === 0) return false;
+  if (family !== 4 && family !== 6) return false;
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+  const bits = Number(prefix);
+  return bits >= NARROWEST_PREFIX[family] && bits <= WIDEST_PREFIX[family];
 }

@@ -4,20 +4,22 @@ import type { AuthService } from '../auth/auth-service.js';
 import { AppError } from './app-error.js';
 
 const REALM = 'auth-api';
-const BEARER = /^Bearer +([^ ]*) *$/i;
+const BEARER_SCHEME = /^Bearer\s+\S/i;
+const BEARER_CREDENTIALS = /^Bearer +([^\s]+) *$/i;
 
 export function requireAccessToken(auth: Pick<AuthService, 'authenticate'>): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization');
-    const match = header === undefined ? null : BEARER.exec(header);
-    if (!match) {
-      // No credentials: the challenge names only the scheme (RFC 6750 §3.1).
+    const header = req.get('authorization') ?? '';
+    if (!BEARER_SCHEME.test(header)) {
+      // No Bearer credentials at all: the challenge names only the scheme (RFC 6750 §3.1).
       throw new AppError('TOKEN_MISSING', {
         headers: { 'WWW-Authenticate': `Bearer realm="${REALM}"` },
       });
     }
+    // A Bearer header that does not hold exactly one token is an invalid token, not a missing one.
+    const token = BEARER_CREDENTIALS.exec(header)?.[1] ?? '';
     try {
-      res.locals.auth = await auth.authenticate(match[1] ?? '');
+      res.locals.auth = await auth.authenticate(token);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       throw new AppError(error.code, {

@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   HTTPS_REQUIRED: { status: 403, message: 'Requests must be made over HTTPS.' },
   NOT_FOUND: { status: 404, message: 'The requested resource does not exist.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: {
@@ -25,6 +26,7 @@ export const ERROR_CATALOGUE = {
     message: 'The request body must be JSON (Content-Type: application/json).',
   },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests; try again later.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -6,13 +6,16 @@ import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import { AppError } from './app-error.js';
 
-const PROBE_PATHS = new Set(['/health', '/ready']);
+const PROBE_PATHS = new Set(['/health']);
+
+/** Routing is case-insensitive and ignores a trailing slash, so the probe check must be too. */
+const isProbe = (path: string) => PROBE_PATHS.has(path.toLowerCase().replace(/\/+$/, ''));
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** 403 for requests that did not arrive over HTTPS, when production requires it; probes answer anyway. */
 export function requireHttps(config: Config): RequestHandler {
   return (req, _res, next) => {
-    if (config.http.requireHttps && !req.secure && !PROBE_PATHS.has(req.path)) {
+    if (config.http.requireHttps && !req.secure && !isProbe(req.path)) {
       throw new AppError('HTTPS_REQUIRED');
     }
     next();

@@ -51,20 +51,24 @@ export function serializeError(error: unknown, depth = 0): Record<string, unknow
 }
 
 /**
- * A copy of `value` with secret fields replaced and errors reduced to their safe fields. Only plain objects and
- * arrays are walked; other objects (Dates, Buffers) are left for the JSON writer.
+ * A copy of `value` with secret fields replaced and errors reduced to their safe fields, at any depth: plain
+ * objects, class instances (their own enumerable fields), arrays, Maps and Sets are all walked. Dates stay Dates;
+ * binary data is not written.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubSecretShapes(value);
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (value instanceof Error) return serializeError(value);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return '[Binary]';
   if (depth >= MAX_DEPTH) return '[Too deep]';
-  if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item, depth + 1));
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return value;
+  if (Array.isArray(value) || value instanceof Set) {
+    return Array.from(value as Iterable<unknown>, (item) => redactSecrets(item, depth + 1));
+  }
+  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) ? REDACTED : redactSecrets(item, depth + 1);
+  for (const [key, item] of entries as Array<[unknown, unknown]>) {
+    const name = String(key);
+    copy[name] = isSecretKey(name) ? REDACTED : redactSecrets(item, depth + 1);
   }
   return copy;
 }

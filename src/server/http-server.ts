@@ -2,6 +2,7 @@
 // keep-alive connections are closed as soon as they go idle, and whatever remains at the deadline is cut.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error-response.js';
 
 export interface RunningServer {
   server: Server;
@@ -20,6 +21,7 @@ export function startHttpServer(
   // Slow-loris limits: a client gets 10 s to send its headers and 30 s for the whole request.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  server.on('clientError', answerClientError);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -91,15 +91,34 @@ describe('HTTP-level errors', () => {
     expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
   });
 
-  it('when the JSON charset is not UTF-8, then 415', async () => {
+  it.each(['latin1', 'utf-16le', 'utf-7', '"iso-8859-1"'])(
+    'when the JSON charset is %s, then 415 rather than decoding it',
+    async (charset) => {
+      const { app, db } = buildTestApp();
+
+      const response = await request(app)
+        .post('/api/auth/register')
+        .set('Content-Type', `application/json; charset=${charset}`)
+        .send('{"email":"a@example.com","password":"Str0ng!pass","name":"+ADw-b+AD4-"}');
+
+      expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+      expect(rowCount(db, 'users')).toBe(0);
+    },
+  );
+
+  it.each([
+    'application/json; charset=UTF-8',
+    'application/json;charset="utf-8"',
+    'Application/JSON',
+  ])('when the content type is %s, then the body is read', async (type) => {
     const { app } = buildTestApp();
 
     const response = await request(app)
-      .post('/api/auth/login')
-      .set('Content-Type', 'application/json; charset=latin1')
-      .send('{"email":"a@example.com","password":"x"}');
+      .post('/api/auth/register')
+      .set('Content-Type', type)
+      .send(JSON.stringify({ email: 'a@example.com', password: 'Str0ng!pass', name: 'A' }));
 
-    expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
+    expect(response.status).toBe(201);
   });
 
   it('when the body is over the 10 kB default, then 413 and nothing stored', async () => {
@@ -173,6 +192,8 @@ describe('HTTP-level errors', () => {
 
     expectError(response, ErrorCodes.SERVICE_UNAVAILABLE);
     expect(response.headers.connection).toBe('close');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('when a request succeeds after a refused one, then nothing of the refused request lingers', async () => {

@@ -118,6 +118,23 @@ describe('POST /api/auth/login', () => {
     expect(stored).not.toContain(accessToken);
   });
 
+  it('when the session ends before the access TTL, then both tokens say so and expire with it', async () => {
+    const { app, clock } = buildTestApp({ env: { SESSION_MAX_AGE: '60s' } });
+    const account = await registerAccount(app);
+
+    const response = await request(app)
+      .post('/api/auth/login')
+      .send({ email: account.email, password: account.password });
+
+    const data = (response.body as { data: LoginData }).data;
+    expect(data).toMatchObject({ expiresIn: 60, refreshExpiresIn: 60 });
+    clock.advance('60s');
+    const profile = await request(app)
+      .get('/api/auth/profile')
+      .set('Authorization', `Bearer ${data.accessToken}`);
+    expect((profile.body as { error: string }).error).toBe(ErrorCodes.TOKEN_EXPIRED);
+  });
+
   it('when the email differs in case and whitespace, then the login still succeeds', async () => {
     const { app } = buildTestApp();
     const account = await registerAccount(app);

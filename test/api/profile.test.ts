@@ -68,6 +68,16 @@ describe('GET /api/auth/profile', () => {
     },
   );
 
+  it.each([
+    ['two tokens', (access: string) => `Bearer ${access} ${access}`],
+    ['a tab instead of a space', (access: string) => `Bearer\t${access}`],
+  ])('when the Bearer header holds %s, then 401 TOKEN_INVALID', async (_, header) => {
+    const { app } = buildTestApp();
+    const login = await registerAndLogIn(app);
+
+    expectChallenge(await profile(app, header(login.accessToken)), ErrorCodes.TOKEN_INVALID);
+  });
+
   it('when the scheme is lower-case "bearer", then the token is still read', async () => {
     const { app } = buildTestApp();
     const login = await registerAndLogIn(app);

@@ -110,6 +110,10 @@ describe('POST /api/auth/register', () => {
     ['José Ñúñez', 'José Ñúñez'],
     ['李小龙', '李小龙'],
     ['Zoë (decomposed)', 'Zoë (decomposed)'.normalize('NFC')],
+    [
+      'مهرداد نیک‌نام (with a zero-width non-joiner)',
+      'مهرداد نیک‌نام (with a zero-width non-joiner)',
+    ],
   ])(
     'when the name is the real name %s, then it is accepted and stored NFC',
     async (name, stored) => {
@@ -132,6 +136,8 @@ describe('POST /api/auth/register', () => {
     expect(response.status).toBe(201);
   });
 
+  const NAME_MESSAGE =
+    'Name must not contain < or >, control characters, line breaks or invisible formatting characters.';
   const tooLongAscii = `Aa1!${'x'.repeat(69)}`;
   const tooLongMultibyte = `Aa1!${'é'.repeat(35)}`; // 4 + 70 bytes, only 39 characters
 
@@ -157,23 +163,31 @@ describe('POST /api/auth/register', () => {
       'name',
       'Name must be at most 100 characters.',
     ],
+    ['name with markup', { name: '<img src=x onerror=alert(1)>' }, 'name', NAME_MESSAGE],
+    ['name with a control character', { name: 'Eve\u0007' }, 'name', NAME_MESSAGE],
+    ['name with a bidi override', { name: 'Eve\u202Egnp.exe' }, 'name', NAME_MESSAGE],
+    ['name with a zero-width space', { name: 'Ev\u200Be' }, 'name', NAME_MESSAGE],
+    ['name with a soft hyphen', { name: 'Ev\u00ADe' }, 'name', NAME_MESSAGE],
+    ['name with a paragraph break', { name: 'Admin\u2029[system]' }, 'name', NAME_MESSAGE],
+    ['name that is a Hangul filler', { name: '\u3164' }, 'name', NAME_MESSAGE],
+    ['name without a letter', { name: '12345' }, 'name', 'Name must contain a letter.'],
     [
-      'name with markup',
-      { name: '<img src=x onerror=alert(1)>' },
+      'name with a lone surrogate',
+      { name: 'Sur\uD800' },
       'name',
-      'Name must not contain < or >, control characters or bidirectional overrides.',
+      'Name must be valid Unicode text.',
     ],
     [
-      'name with a control character',
-      { name: 'Eve\u0007' },
-      'name',
-      'Name must not contain < or >, control characters or bidirectional overrides.',
+      'password with a lone surrogate',
+      { password: 'Password1!\uDBFF' },
+      'password',
+      'Password must be valid Unicode text.',
     ],
     [
-      'name with a bidi override',
-      { name: 'Eve\u202Egnp.exe' },
-      'name',
-      'Name must not contain < or >, control characters or bidirectional overrides.',
+      'email with a lone surrogate',
+      { email: 'a\uDC00@example.com' },
+      'email',
+      'Email must be valid Unicode text.',
     ],
     ['short password', { password: 'Aa1!' }, 'password', 'Password must be at least 8 characters.'],
     [

@@ -93,6 +93,8 @@ describe('HTTPS in production', () => {
 
     expect(response.status).toBe(403);
     expect(response.body).toMatchObject({ success: false, error: ErrorCodes.HTTPS_REQUIRED });
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
   });
 
@@ -110,14 +112,17 @@ describe('HTTPS in production', () => {
     );
   });
 
-  it('when a probe asks /health over plain HTTP, then it answers anyway', async () => {
-    const { app } = buildTestApp({ env: productionEnv() });
+  it.each(['/health', '/HEALTH', '/health/'])(
+    'when a probe asks %s over plain HTTP, then it answers anyway',
+    async (path) => {
+      const { app } = buildTestApp({ env: productionEnv() });
 
-    const response = await request(app).get('/health');
+      const response = await request(app).get(path);
 
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ success: true, data: { status: 'ok' } });
-  });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ success: true, data: { status: 'ok' } });
+    },
+  );
 
   it('when no proxy is trusted, then X-Forwarded-Proto is not believed', async () => {
     const { app } = buildTestApp({
@@ -127,6 +132,22 @@ describe('HTTPS in production', () => {
     const response = await request(app).get('/api/auth/profile').set('X-Forwarded-Proto', 'https');
 
     expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('TRUST_PROXY values', () => {
+  it.each([
+    '1',
+    '2',
+    'loopback',
+    'loopback, 10.0.0.0/8',
+    '192.168.0.10',
+    'fd12:3456::/48',
+    'uniquelocal',
+  ])('when TRUST_PROXY=%s, then the app is built and serves', async (value) => {
+    const { app } = buildTestApp({ env: { TRUST_PROXY: value } });
+
+    expect((await request(app).get('/health')).status).toBe(200);
   });
 });
 

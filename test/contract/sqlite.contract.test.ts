@@ -1,5 +1,6 @@
 // Runs the storage contract against the SQLite adapter: in memory, and on a file (WAL mode) in a fresh directory.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,6 +30,25 @@ describeStoreContract('sqlite store (file)', () =>
 );
 
 describe('sqlite store file mode', () => {
+  it('when the store writes to a file, then the database and its WAL files are readable by their owner only', async () => {
+    const path = freshDatabasePath();
+    const store = openSqliteStore(path);
+    onTestFinished(() => store.close());
+
+    await store.createUser({
+      id: randomUUID(),
+      email: 'mode@example.com',
+      name: 'Mode',
+      role: 'user',
+      passwordHash: `$2b$04$${'a'.repeat(53)}`,
+      createdAt: new Date(0),
+    });
+
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    }
+  });
+
   it('when the store is opened on a file, then the file is in WAL journal mode', async () => {
     const path = freshDatabasePath();
     const store = openSqliteStore(path);

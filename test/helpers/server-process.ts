@@ -1,5 +1,7 @@
 // Starts the real service (src/main.ts) as a child process, in a throwaway working directory, and reads its logs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,4 +83,104 @@ export async function startServer(env: Record<string, string>) {
   const server = spawnServer(env);
   const listening = await server.waitForLine((line) => line.msg === 'listening');
   return { ...server, baseUrl: `http://127.0.0.1:${String(listening.port)}` };
+}
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A POST whose request is fully written before `sent` resolves, so a test knows it is in flight. */
+export function post(baseUrl: string, path: string, body: object) {
+  let markSent: () => void = () => undefined;
+  const sent = new Promise<void>((resolve) => (markSent = resolve));
+  const reply = new Promise<Reply>((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('finish', markSent);
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+      });
+      res.on('error', reject);
+    });
+    req.end(JSON.stringify(body));
+  });
+  return { sent, reply };
+}
+
+/** Waits until the server has taken `count` requests (its debug line), so they are surely in flight. */
+export async function receivedRequests(server: ServerProcess, count: number) {
+  await server.waitForLine(
+    () => server.lines().filter((line) => line.msg === 'request received').length >= count,
+  );
+}
+
+/** A loopback port nothing listens on. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/**
+ * Writes raw bytes to the server on one connection and collects everything it answers until it closes the
+ * connection (or `timeoutMs` passes). For requests an HTTP client would refuse to send.
+ */
+export function rawExchange(
+  baseUrl: string,
+  write: (socket: Socket) => void,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => {
+      write(socket);
+    });
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    socket.on('close', () => {
+      resolve(received);
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** The status line, headers and JSON body of each response in a raw exchange, in order. */
+export function parseRawResponses(raw: string) {
+  return raw
+    .split(/(?=HTTP\/1\.1 \d{3} )/)
+    .filter((part) => part.startsWith('HTTP/1.1'))
+    .map((part) => {
+      const [head = '', body = ''] = part.split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      const json = body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1);
+      return {
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: JSON.parse(json === '' ? 'null' : json) as Record<string, unknown> | null,
+      };
+    });
 }

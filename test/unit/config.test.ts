@@ -213,12 +213,18 @@ describe('loadConfig value parsing', () => {
     expect(loadConfig(testEnv({ TRUST_PROXY: text })).config.http.trustProxy).toEqual(expected);
   });
 
-  it.each(['10.0.0.0/33', 'nonsense'])(
-    'when TRUST_PROXY=%s, then it refuses naming TRUST_PROXY',
-    (text) => {
-      expectRefusedNaming(testEnv({ TRUST_PROXY: text }), 'TRUST_PROXY');
-    },
-  );
+  it.each([
+    '10.0.0.0/33',
+    'nonsense',
+    '0.0.0.0/0',
+    '::/0',
+    '0.0.0.0/1, 128.0.0.0/1',
+    '10.0.0.0/7',
+    'fc00::/7',
+    '10.0.0.0/8/8',
+  ])('when TRUST_PROXY=%s, then it refuses naming TRUST_PROXY', (text) => {
+    expectRefusedNaming(testEnv({ TRUST_PROXY: text }), 'TRUST_PROXY');
+  });
 });
 
 describe('loadConfig storage', () => {

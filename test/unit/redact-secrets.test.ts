@@ -254,3 +254,31 @@ describe('logger redaction of messages, bindings and other values', () => {
     expect(line.at).toBe('1970-01-01T00:00:00.000Z');
   });
 });
+
+describe('redaction of other kinds of objects', () => {
+  class Credentials {
+    constructor(
+      readonly email: string,
+      readonly password: string,
+    ) {}
+  }
+
+  it('when a class instance holds a secret field, then it is redacted like a plain object', () => {
+    expect(redactSecrets({ creds: new Credentials('a@example.com', 'hunter2') })).toEqual({
+      creds: { email: 'a@example.com', password: REDACTED },
+    });
+  });
+
+  it('when a Map or a Set holds secrets, then they are walked and redacted', () => {
+    const output = redactSecrets({
+      headers: new Map([['authorization', 'Bearer abc']]),
+      tokens: new Set([`t ${A_JWT}`]),
+    });
+
+    expect(output).toEqual({ headers: { authorization: REDACTED }, tokens: [`t ${REDACTED}`] });
+  });
+
+  it('when binary data is logged, then it is not written', () => {
+    expect(redactSecrets({ body: Buffer.from('password=hunter2') })).toEqual({ body: '[Binary]' });
+  });
+});

@@ -37,8 +37,13 @@ function setup(overrides: Partial<Config['jwt']> = {}) {
   return { clock, tokens, now: Math.floor(clock.now() / 1000) };
 }
 
-const subject = { userId: 'user-1', role: 'user' as const, sessionId: 'session-1' };
 const farFuture = new Date('2099-01-01T00:00:00Z');
+const subject = {
+  userId: 'user-1',
+  role: 'user' as const,
+  sessionId: 'session-1',
+  notAfter: farFuture,
+};
 const issueRefresh = (tokens: ReturnType<typeof setup>['tokens'], notAfter = farFuture) =>
   tokens.issueRefreshToken({ userId: 'user-1', sessionId: 'session-1', notAfter });
 
@@ -91,6 +96,16 @@ describe('token service: issuing', () => {
     expect(decodeHeader(issued.token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyId(REFRESH) });
     expect(issued.expiresInSeconds).toBe(604_800);
     expect(issued.expiresAt).toEqual(new Date((now + 604_800) * 1000));
+  });
+
+  it('when the session ends before the access TTL, then the access token expires with the session', () => {
+    const { tokens, clock } = setup();
+    const now = Math.floor(clock.now() / 1000);
+
+    const issued = tokens.issueAccessToken({ ...subject, notAfter: new Date((now + 60) * 1000) });
+
+    expect(decodePayload(issued.token).exp).toBe(now + 60);
+    expect(issued.expiresInSeconds).toBe(60);
   });
 
   it('when the session ends before the refresh TTL, then exp is capped at notAfter and the other fields agree', () => {

@@ -30,7 +30,13 @@ export interface IssuedRefreshToken {
 }
 
 export interface TokenService {
-  issueAccessToken(subject: { userId: string; role: Role; sessionId: string }): IssuedAccessToken;
+  /** An access token that expires after the configured lifetime, or at `notAfter` (the session's end) if sooner. */
+  issueAccessToken(subject: {
+    userId: string;
+    role: Role;
+    sessionId: string;
+    notAfter: Date;
+  }): IssuedAccessToken;
   /** A refresh token that expires after the configured lifetime, or at `notAfter` (the session's end) if sooner. */
   issueRefreshToken(subject: {
     userId: string;
@@ -43,6 +49,8 @@ export interface TokenService {
 
 /** Longer than any token we issue; anything bigger is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 2048;
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** SHA-256 of a refresh token: what the store keeps and looks up instead of the token. */
 export function hashRefreshToken(token: string): string {
@@ -78,9 +86,9 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
   }
 
   return {
-    issueAccessToken({ userId, role, sessionId }) {
+    issueAccessToken({ userId, role, sessionId, notAfter }) {
       const iat = nowSeconds();
-      const exp = iat + jwtConfig.accessTtlSeconds;
+      const exp = Math.min(iat + jwtConfig.accessTtlSeconds, epochSeconds(notAfter));
       const claims: AccessTokenClaims = {
         sub: userId,
         role,
@@ -97,10 +105,7 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
 
     issueRefreshToken({ userId, sessionId, notAfter }) {
       const iat = nowSeconds();
-      const exp = Math.min(
-        iat + jwtConfig.refreshTtlSeconds,
-        Math.floor(notAfter.getTime() / 1000),
-      );
+      const exp = Math.min(iat + jwtConfig.refreshTtlSeconds, epochSeconds(notAfter));
       const jti = randomUUID();
       const claims: RefreshTokenClaims = {
         sub: userId,

@@ -1,6 +1,6 @@
 // The embedded store: the storage port on better-sqlite3. Every statement on a request path is an indexed lookup,
 // since the driver is synchronous and runs on the event loop.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
@@ -29,7 +29,7 @@ interface RotationStateRow {
 /** Opens (creating if needed) the database file at `path`, or a private in-memory database for ':memory:'. */
 export function openSqliteStore(path: string): AuthStore {
   const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) createPrivateFile(path);
   const db = new Database(path);
   applyPragmas(db, inMemory);
   return createSqliteStore(db);
@@ -175,6 +175,16 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     },
   };
   return guardUnavailable(store, { isUnavailable: isSqliteUnavailable });
+}
+
+/**
+ * The file holds password hashes and client IPs: readable by its owner only. SQLite creates the -wal and -shm
+ * files with the database file's permissions, so they follow.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 // Result codes that mean the file cannot be written or reached now (read-only, locked past busy_timeout, disk
