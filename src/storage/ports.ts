@@ -90,6 +90,12 @@ export interface UserStore {
 
   /** The account with this normalized email that is not deleted. */
   findLiveUserByEmail(email: string): Promise<UserRecord | undefined>;
+
+  /**
+   * Soft-deletes the account (sets deletedAt). Its email becomes free to register again, and its sessions stop
+   * being live. True when this call deleted it; false when it was already deleted or does not exist.
+   */
+  softDeleteUser(userId: string, now: Date): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -116,6 +122,17 @@ export interface SessionStore {
 
   /** Ends the session if it is not already ended; true when this call ended it. */
   revokeSession(sessionId: string, reason: RevocationReason, now: Date): Promise<boolean>;
+
+  /** Ends every session of the user that is not already ended, except `exceptSessionId`; resolves to how many. */
+  revokeUserSessions(
+    userId: string,
+    reason: RevocationReason,
+    now: Date,
+    exceptSessionId?: string,
+  ): Promise<number>;
+
+  /** The user's sessions live at `now` (not revoked, not expired), most recently used first. */
+  listLiveSessions(userId: string, now: Date): Promise<SessionRecord[]>;
 
   /**
    * Deletes refresh tokens and sessions whose expiry is before `now`, at most `limit` of each per call, so one call

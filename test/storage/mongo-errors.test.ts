@@ -131,6 +131,9 @@ describe('mongo store on a connection that is not up', () => {
     findRefreshToken: (store) => store.findRefreshToken(token.tokenHash),
     rotateRefreshToken: (store) => store.rotateRefreshToken(token.tokenHash, token, NOW),
     revokeSession: (store) => store.revokeSession(session.id, 'logout', NOW),
+    softDeleteUser: (store) => store.softDeleteUser(session.userId, NOW),
+    revokeUserSessions: (store) => store.revokeUserSessions(session.userId, 'logout_all', NOW),
+    listLiveSessions: (store) => store.listLiveSessions(session.userId, NOW),
     sweepExpired: (store) => store.sweepExpired(NOW, 100),
   };
 
@@ -170,6 +173,9 @@ describe('guardUnavailable', () => {
       findRefreshToken: vi.fn<AuthStore['findRefreshToken']>(),
       rotateRefreshToken: vi.fn<AuthStore['rotateRefreshToken']>(),
       revokeSession: vi.fn<AuthStore['revokeSession']>(),
+      softDeleteUser: vi.fn<AuthStore['softDeleteUser']>(),
+      revokeUserSessions: vi.fn<AuthStore['revokeUserSessions']>(),
+      listLiveSessions: vi.fn<AuthStore['listLiveSessions']>(),
       sweepExpired: vi.fn<AuthStore['sweepExpired']>(),
       close: vi.fn<AuthStore['close']>(() => Promise.resolve()),
     };

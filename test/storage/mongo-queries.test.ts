@@ -80,6 +80,24 @@ const FILTERS = [
     expected: { sessionId: trusted({ $in: [ID, OTHER_ID] }) },
     operators: ['sessionId'],
   },
+  {
+    name: 'liveSessionsOfUser',
+    build: () => query.liveSessionsOfUser(ID, NOW),
+    expected: { userId: ID, revokedAt: null, expiresAt: trusted({ $gt: NOW }) },
+    operators: ['expiresAt'],
+  },
+  {
+    name: 'unrevokedSessionsOfUser (all)',
+    build: () => query.unrevokedSessionsOfUser(ID),
+    expected: { userId: ID, revokedAt: null },
+    operators: [],
+  },
+  {
+    name: 'unrevokedSessionsOfUser (but one)',
+    build: () => query.unrevokedSessionsOfUser(ID, OTHER_ID),
+    expected: { userId: ID, revokedAt: null, _id: trusted({ $ne: OTHER_ID }) },
+    operators: ['_id'],
+  },
 ];
 
 const UPDATES = [
@@ -98,6 +116,11 @@ const UPDATES = [
     build: () => query.revokeSession(NOW, 'password_changed'),
     expected: { $set: { revokedAt: NOW, revokedReason: 'password_changed' } },
   },
+  {
+    name: 'softDeleteUser',
+    build: () => query.softDeleteUser(NOW),
+    expected: { $set: { deletedAt: NOW, updatedAt: NOW } },
+  },
 ];
 
 /** Every builder that takes an id, email or hash, fed an attacker's value in its place. */
@@ -111,6 +134,9 @@ const STRING_TAKERS: Array<[string, (value: string) => unknown]> = [
   ['markRefreshTokenUsed', (value) => query.markRefreshTokenUsed(NOW, value)],
   ['idIn', (value) => query.idIn([ID, value])],
   ['sessionIdIn', (value) => query.sessionIdIn([value])],
+  ['liveSessionsOfUser', (value) => query.liveSessionsOfUser(value, NOW)],
+  ['unrevokedSessionsOfUser', (value) => query.unrevokedSessionsOfUser(value)],
+  ['unrevokedSessionsOfUser (except)', (value) => query.unrevokedSessionsOfUser(ID, value)],
 ];
 const NOT_STRINGS: unknown[] = [{ $ne: null }, { $gt: '' }, [ID], 42, null, undefined];
 
@@ -145,8 +171,13 @@ describe('mongo queries: the exact filters and updates', () => {
 });
 
 describe('mongo queries: values must be strings at run time', () => {
+  // Leaving out the excepted session is how a caller asks for all of them, so undefined is valid there.
+  const optional = (name: string, value: unknown) =>
+    name === 'unrevokedSessionsOfUser (except)' && value === undefined;
   const cases = STRING_TAKERS.flatMap(([name, build]) =>
-    NOT_STRINGS.map((value) => [name, value, build] as const),
+    NOT_STRINGS.filter((value) => !optional(name, value)).map(
+      (value) => [name, value, build] as const,
+    ),
   );
 
   it.each(cases)('when %s is given %j, then it throws a TypeError', (_, value, build) => {

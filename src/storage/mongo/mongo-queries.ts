@@ -18,6 +18,23 @@ export const liveUserByEmail = (email: string) => ({ email: text(email), deleted
 
 export const liveUserById = (userId: string) => ({ _id: text(userId), deletedAt: LIVE() });
 
+export const softDeleteUser = (now: Date) => ({ $set: { deletedAt: now, updatedAt: now } });
+
+export const liveSessionsOfUser = (userId: string, now: Date) => ({
+  userId: text(userId),
+  revokedAt: null,
+  expiresAt: trusted({ $gt: now }),
+});
+
+/** Most recently used first. */
+export const byLastUse = { lastUsedAt: -1 } as const;
+
+export const unrevokedSessionsOfUser = (userId: string, exceptSessionId?: string) => ({
+  userId: text(userId),
+  revokedAt: null,
+  ...(exceptSessionId === undefined ? {} : { _id: trusted({ $ne: text(exceptSessionId) }) }),
+});
+
 export const liveSession = (sessionId: string, now: Date) => ({
   _id: text(sessionId),
   revokedAt: null,

@@ -95,6 +95,11 @@ export function createMongoStore(
       return document ? toUser(document) : undefined;
     },
 
+    async softDeleteUser(userId, now) {
+      const result = await users.updateOne(query.liveUserById(userId), query.softDeleteUser(now));
+      return result.modifiedCount === 1;
+    },
+
     async openSession(session, firstToken) {
       await sessions.create(sessionDocument(session));
       try {
@@ -155,6 +160,22 @@ export function createMongoStore(
         query.revokeSession(now, reason),
       );
       return result.modifiedCount === 1;
+    },
+
+    async revokeUserSessions(userId, reason, now, exceptSessionId) {
+      const result = await sessions.updateMany(
+        query.unrevokedSessionsOfUser(userId, exceptSessionId),
+        query.revokeSession(now, reason),
+      );
+      return result.modifiedCount;
+    },
+
+    async listLiveSessions(userId, now) {
+      const documents = await sessions
+        .find(query.liveSessionsOfUser(userId, now))
+        .sort(query.byLastUse)
+        .lean<SessionDocument[]>();
+      return documents.map(toSession);
     },
 
     async sweepExpired(now, limit) {

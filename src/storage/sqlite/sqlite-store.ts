@@ -43,6 +43,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
     liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
     liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
+    softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
     insertSession: db.prepare<[SessionRow]>(STATEMENTS.insertSession),
     liveSession: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSession),
     insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
@@ -51,6 +52,8 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     markTokenUsed: db.prepare<[number, string, string]>(STATEMENTS.markTokenUsed),
     touchSession: db.prepare<[number, string]>(STATEMENTS.touchSession),
     revokeSession: db.prepare<[number, string, string]>(STATEMENTS.revokeSession),
+    revokeUserSessions: db.prepare<[number, string, string, string]>(STATEMENTS.revokeUserSessions),
+    liveSessionsOfUser: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSessionsOfUser),
     sweepTokens: db.prepare<[number, number]>(STATEMENTS.sweepTokens),
     sweepSessions: db.prepare<[number, number]>(STATEMENTS.sweepSessions),
   };
@@ -135,6 +138,10 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       return row && toUser(row);
     },
 
+    async softDeleteUser(userId, now) {
+      return sql.softDeleteUser.run(now.getTime(), now.getTime(), userId).changes === 1;
+    },
+
     async openSession(session, firstToken) {
       openSessionTx(session, firstToken);
     },
@@ -159,6 +166,15 @@ export function createSqliteStore(db: Database.Database): AuthStore {
 
     async revokeSession(sessionId, reason, now) {
       return sql.revokeSession.run(now.getTime(), reason, sessionId).changes === 1;
+    },
+
+    async revokeUserSessions(userId, reason, now, exceptSessionId) {
+      return sql.revokeUserSessions.run(now.getTime(), reason, userId, exceptSessionId ?? '')
+        .changes;
+    },
+
+    async listLiveSessions(userId, now) {
+      return sql.liveSessionsOfUser.all(userId, now.getTime()).map(toSession);
     },
 
     async sweepExpired(now, limit) {

@@ -5,6 +5,8 @@ export const STATEMENTS = {
     VALUES (@id, @email, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
   liveUserByEmail: 'SELECT * FROM users WHERE email = ? AND deleted_at IS NULL',
   liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
+  softDeleteUser:
+    'UPDATE users SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
   insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)
     VALUES (@id, @user_id, @created_at, @last_used_at, @expires_at, @revoked_at, @revoked_reason, @user_agent, @ip)`,
   liveSession: 'SELECT * FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?',
@@ -21,6 +23,11 @@ export const STATEMENTS = {
   touchSession: 'UPDATE sessions SET last_used_at = ? WHERE id = ?',
   revokeSession:
     'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
+  revokeUserSessions: `UPDATE sessions SET revoked_at = ?, revoked_reason = ?
+    WHERE user_id = ? AND revoked_at IS NULL AND id != ?`,
+  liveSessionsOfUser: `SELECT * FROM sessions
+    WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
+    ORDER BY last_used_at DESC`,
   sweepTokens: `DELETE FROM refresh_tokens WHERE id IN
     (SELECT id FROM refresh_tokens WHERE expires_at < ? LIMIT ?)`,
   // A session goes only once its tokens are gone, so the token sweep stays the bounded one.
