@@ -1,30 +1,30 @@
 // createApp(deps): the Express app from explicit dependencies. Composes middleware in order, mounts the routes and
 // the one error handler; does no I/O, so tests build one per case over an in-memory store and a fake clock.
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { createAuthController } from './auth/auth-controller.js';
 import { createAuthRoutes } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
 import type { PasswordHasher } from './auth/passwords/password-hasher.js';
 import { createTokenService } from './auth/tokens/token-service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import { AppError } from './http/app-error.js';
 import { requireAccessToken } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
 import { methodNotAllowed, notFound } from './http/fallback-routes.js';
 import { jsonBody } from './http/json-body.js';
 import './http/locals.js';
+import { createRateLimiters } from './http/rate-limits.js';
 import { requestId } from './http/request-id.js';
 import { rememberMountPath, requestLogging } from './http/request-logging.js';
 import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
+import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
+import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import type { AuthStore } from './storage/ports.js';
 
-/** Shared with the process entry, which flips `shuttingDown` when a signal arrives. */
-export interface Lifecycle {
-  shuttingDown: boolean;
-}
+export type { Lifecycle } from './http/shutdown-gate.js';
 
 export interface AppDeps {
   config: Config;
@@ -32,32 +32,22 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
+  /** Rate-limit and login-throttle counters; this process's memory when omitted. */
+  counters?: CounterStore;
   lifecycle?: Lifecycle;
-}
-
-/** New requests on connections still open during a shutdown: 503, and the connection closes after it. */
-function refuseWhileShuttingDown(lifecycle: Lifecycle): RequestHandler {
-  return (_req, res, next) => {
-    if (!lifecycle.shuttingDown) {
-      next();
-      return;
-    }
-    res.setHeader('Connection', 'close');
-    throw new AppError('SERVICE_UNAVAILABLE', {
-      message: 'The server is shutting down; retry shortly.',
-    });
-  };
 }
 
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
   const auth = createAuthService({
     store: deps.store,
     hasher: deps.hasher,
     tokens: createTokenService(config.jwt, deps.clock),
     clock: deps.clock,
     audit: createAuditLog(logger),
+    throttle: createLoginThrottle(counters, config.limits.loginThrottleFailures),
     sessionMaxAgeSeconds: config.session.maxAgeSeconds,
   });
 
@@ -86,7 +76,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/auth',
     rememberMountPath,
-    createAuthRoutes(createAuthController(auth), requireAccessToken(auth)),
+    createAuthRoutes(
+      createAuthController(auth),
+      requireAccessToken(auth),
+      createRateLimiters(config.limits, counters, deps.clock),
+    ),
   );
 
   app.use(notFound);

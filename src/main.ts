@@ -6,6 +6,8 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
 import { createLogger } from './observability/logger.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
+import { describeRedisUrl } from './limits/redis-connection.js';
+import { openCounters } from './limits/open-counters.js';
 import { describeStore, openStore } from './storage/open-store.js';
 import { startHttpServer } from './server/http-server.js';
 import { exitOnSignals } from './server/shutdown.js';
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   });
+  const counters = await openCounters(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'cannot reach Redis (REDIS_URL); not starting');
+    process.exit(1);
+  });
   try {
     const sweeper = startExpirySweeper({ store, clock: systemClock, logger });
     const lifecycle: Lifecycle = { shuttingDown: false };
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       logger,
       hasher: createBcryptHasher(config.passwords.bcryptRounds),
+      counters,
       lifecycle,
     });
     const server = await startHttpServer(app, config.http);
@@ -56,7 +63,7 @@ async function main(): Promise<void> {
       deadlineMs: config.http.shutdownTimeoutMs,
       closeResources: async () => {
         await sweeper.stop();
-        await store.close();
+        await Promise.all([store.close(), counters.close()]);
       },
     });
     logger.info(
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
         port: server.address.port,
         env: config.env,
         store: describeStore(config),
+        rateLimits: config.redisUrl === undefined ? 'memory' : describeRedisUrl(config.redisUrl),
       },
       'listening',
     );

@@ -1,6 +1,7 @@
 // The request bodies of the auth routes, described once: validation, request types and (later) the API document
 // all come from here.
 import { z } from 'zod';
+import { passwordGuessabilityProblems } from './passwords/password-guessability.js';
 import { passwordPolicyProblems } from './passwords/password-policy.js';
 
 // A lone UTF-16 surrogate is not text: stored or hashed, it would silently become U+FFFD, so two different
@@ -53,11 +54,17 @@ const refreshTokenField = requiredString('Refresh token')
   .min(1, 'Refresh token is required.')
   .max(2048, 'Refresh token must be at most 2048 characters.');
 
-export const registerBody = z.strictObject({
-  email: emailField,
-  password: newPasswordField,
-  name: nameField,
-});
+export const registerBody = z
+  .strictObject({
+    email: emailField,
+    password: newPasswordField,
+    name: nameField,
+  })
+  .superRefine((account, ctx) => {
+    for (const message of passwordGuessabilityProblems(account.password, account)) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message });
+    }
+  });
 
 export const loginBody = z.strictObject({
   email: emailField,

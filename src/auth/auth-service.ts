@@ -7,6 +7,7 @@ import type { AuditLog } from '../observability/audit-log.js';
 import type { AuthStore, LiveSession, UserRecord } from '../storage/ports.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { ClientContext } from './client-context.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { createCredentialCheck } from './passwords/credential-check.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
@@ -19,6 +20,7 @@ export interface AuthServiceDeps {
   tokens: TokenService;
   clock: Clock;
   audit: AuditLog;
+  throttle: LoginThrottle;
   sessionMaxAgeSeconds: number;
 }
 
@@ -32,7 +34,7 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
-  const { store, hasher, tokens, clock, audit } = deps;
+  const { store, hasher, tokens, clock, audit, throttle } = deps;
   const checkPassword = createCredentialCheck(hasher);
   const now = () => new Date(clock.now());
 
@@ -64,6 +66,12 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     return verification.claims;
   }
 
+  /** Unknown emails count too, so a lock never tells whether an account exists. */
+  async function countFailure(email: string, client: ClientContext): Promise<void> {
+    const { failures, lockedForMs } = await throttle.recordFailure(email);
+    if (lockedForMs > 0) audit.record('login.lockout', { email, failures, lockedForMs, ...client });
+  }
+
   /** A used refresh token came back: whoever holds the family may be an attacker, so the whole session ends. */
   async function endSessionAfterReuse(
     owner: { sessionId: string; userId: string },
@@ -92,12 +100,19 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async login(input, client) {
       const user = await store.findLiveUserByEmail(input.email);
-      const passwordMatches = await checkPassword(input.password, user?.passwordHash);
-      if (!user || !passwordMatches) {
-        const reason = user ? 'wrong_password' : 'unknown_email';
+      const locked = await throttle.isLocked(input.email);
+      // A locked account is compared against the dummy hash: its answer and timing match a wrong password.
+      const passwordMatches = await checkPassword(
+        input.password,
+        locked ? undefined : user?.passwordHash,
+      );
+      if (locked || !user || !passwordMatches) {
+        const reason = locked ? 'locked' : user ? 'wrong_password' : 'unknown_email';
         audit.record('login.failure', { email: input.email, reason, ...client });
+        if (!locked) await countFailure(input.email, client);
         throw new AppError('INVALID_CREDENTIALS');
       }
+      await throttle.reset(input.email);
       const pair = await openSession(user, client);
       audit.record('login.success', { userId: user.id, ...client });
       return { user, tokens: pair };

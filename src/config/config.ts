@@ -30,6 +30,16 @@ export interface Config {
   readonly session: { readonly maxAgeSeconds: number };
   readonly passwords: { readonly bcryptRounds: number };
   readonly storage: StorageConfig;
+  /** Shared rate-limit state; per-instance memory when unset. */
+  readonly redisUrl: string | undefined;
+  /** Requests per client IP per window (windows in src/http/rate-limits.ts), and failed logins per account. */
+  readonly limits: {
+    readonly login: number;
+    readonly register: number;
+    readonly refresh: number;
+    readonly api: number;
+    readonly loginThrottleFailures: number;
+  };
   readonly log: { readonly level: LogLevel };
 }
 
@@ -214,6 +224,14 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
             serverSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT * 1000,
             socketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT * 1000,
           },
+    redisUrl: env.REDIS_URL,
+    limits: {
+      login: env.RATE_LIMIT_LOGIN,
+      register: env.RATE_LIMIT_REGISTER,
+      refresh: env.RATE_LIMIT_REFRESH,
+      api: env.RATE_LIMIT_API,
+      loginThrottleFailures: env.LOGIN_THROTTLE_FAILURES,
+    },
     log: { level: env.LOG_LEVEL },
   };
 }

@@ -86,6 +86,15 @@ export const envSchema = z.object({
       'must be a mongodb:// or mongodb+srv:// URI that names the database, e.g. mongodb://127.0.0.1:27017/auth-api',
     )
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
+  RATE_LIMIT_LOGIN: integer(1, 1_000_000).default(20),
+  RATE_LIMIT_REGISTER: integer(1, 1_000_000).default(50),
+  RATE_LIMIT_REFRESH: integer(1, 1_000_000).default(60),
+  RATE_LIMIT_API: integer(1, 1_000_000).default(600),
+  LOGIN_THROTTLE_FAILURES: integer(1, 1000).default(5),
   MONGODB_POOL_SIZE: integer(1, 500).default(10),
   MONGODB_SERVER_SELECTION_TIMEOUT: durationSeconds(1, 120).default(5),
   MONGODB_SOCKET_TIMEOUT: durationSeconds(1, 600).default(30),

@@ -5,6 +5,7 @@ export type AuditEvent =
   | 'register'
   | 'login.success'
   | 'login.failure'
+  | 'login.lockout'
   | 'token.refresh'
   | 'token.reuse_detected'
   | 'logout';

@@ -46,20 +46,21 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Brings the file to the newest schema; refuses a file written by a newer version of the service. */
+/**
+ * Brings the file to the newest schema; refuses a file written by a newer version of the service. Runs under the
+ * write lock (BEGIN IMMEDIATE), so instances starting together on one file migrate it once.
+ */
 export function migrate(db: Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `SQLite database is at schema version ${current}, newer than this build knows (${MIGRATIONS.length})`,
-    );
-  }
-  MIGRATIONS.slice(current).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${current + index + 1}`);
-    })();
-  });
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `SQLite database is at schema version ${String(current)}, newer than this build knows (${String(MIGRATIONS.length)})`,
+      );
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    if (current < MIGRATIONS.length) db.pragma(`user_version = ${String(MIGRATIONS.length)}`);
+  }).immediate();
 }
 
 export function applyPragmas(db: Database, inMemory: boolean): void {
