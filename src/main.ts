@@ -72,7 +72,7 @@ async function main(): Promise<void> {
         port: server.address.port,
         env: config.env,
         store: describeStore(config),
-        rateLimits: config.redisUrl === undefined ? 'memory' : describeRedisUrl(config.redisUrl),
+        rateLimits: config.redis === undefined ? 'memory' : describeRedisUrl(config.redis.url),
       },
       'listening',
     );

@@ -31,7 +31,7 @@ export interface Config {
   readonly passwords: { readonly bcryptRounds: number };
   readonly storage: StorageConfig;
   /** Shared rate-limit state; per-instance memory when unset. */
-  readonly redisUrl: string | undefined;
+  readonly redis: { readonly url: string; readonly connectTimeoutMs: number } | undefined;
   /** Requests per client IP per window (windows in src/http/rate-limits.ts), and failed logins per account. */
   readonly limits: {
     readonly login: number;
@@ -224,7 +224,10 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
             serverSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT * 1000,
             socketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT * 1000,
           },
-    redisUrl: env.REDIS_URL,
+    redis:
+      env.REDIS_URL === undefined
+        ? undefined
+        : { url: env.REDIS_URL, connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT * 1000 },
     limits: {
       login: env.RATE_LIMIT_LOGIN,
       register: env.RATE_LIMIT_REGISTER,

@@ -90,6 +90,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
     .optional(),
+  REDIS_CONNECT_TIMEOUT: durationSeconds(1, 120).default(5),
   RATE_LIMIT_LOGIN: integer(1, 1_000_000).default(20),
   RATE_LIMIT_REGISTER: integer(1, 1_000_000).default(50),
   RATE_LIMIT_REFRESH: integer(1, 1_000_000).default(60),

@@ -10,7 +10,7 @@ import { createRedisCounterStore } from './redis-counter-store.js';
 
 export async function openCounters(config: Config, logger: Logger): Promise<CounterStore> {
   const local = createMemoryCounterStore(systemClock);
-  if (config.redisUrl === undefined) return local;
-  const client = await connectRedis(config.redisUrl, logger);
+  if (config.redis === undefined) return local;
+  const client = await connectRedis(config.redis.url, logger, config.redis.connectTimeoutMs);
   return createFailoverCounterStore(createRedisCounterStore(client, systemClock), local, logger);
 }

@@ -55,6 +55,22 @@ describe('starting the server process', () => {
     expect(server.lines().find((line) => line.msg === 'listening')).toBeUndefined();
   });
 
+  it('when REDIS_URL names a Redis that does not answer, then it refuses to start without printing the password', async () => {
+    const port = await closedPort();
+    const server = spawnServer({
+      NODE_ENV: 'test',
+      REDIS_URL: `redis://default:r3dis-secret@127.0.0.1:${String(port)}`,
+      REDIS_CONNECT_TIMEOUT: '1s',
+    });
+
+    expect(await server.exited).toBe(1);
+    expect(server.lines().find((line) => line.level === 'fatal')).toMatchObject({
+      msg: 'cannot reach Redis (REDIS_URL); not starting',
+    });
+    expect(JSON.stringify(server.lines()) + server.stderr()).not.toContain('r3dis-secret');
+    expect(server.lines().find((line) => line.msg === 'listening')).toBeUndefined();
+  });
+
   it('when Node refuses a request before Express sees it, then the answer is still JSON in the standard shape', async () => {
     const server = await startServer({ NODE_ENV: 'test' });
 

@@ -32,7 +32,10 @@ export function passwordGuessabilityProblems(
   ) {
     problems.push('Password must not contain the part of the email address before the @.');
   }
-  const { score } = guessability().check(password, [account.email, localPart, account.name]);
+  // The name whole, word by word and run together, since passwords are built all three ways.
+  const nameWords = account.name.split(/\s+/).filter((word) => word.length > 0);
+  const userInputs = [account.email, localPart, account.name, nameWords.join(''), ...nameWords];
+  const { score } = guessability().check(password, userInputs);
   if (score < WEAKEST_ACCEPTED_SCORE) {
     problems.push(
       'Password is too common or too easy to guess; choose a longer, less predictable one.',
