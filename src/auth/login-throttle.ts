@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import type { CounterStore } from '../limits/counter-store.js';
 
 const MINUTE = 60_000;
-/** How long failures are remembered: a day without one starts the count afresh. */
+/**
+ * How long failures are remembered: the count starts afresh a day after its first failure. (A fixed window: steady
+ * failures get the threshold's few free attempts once a day, then the growing locks again.)
+ */
 const FAILURE_MEMORY_MS = 24 * 60 * MINUTE;
 const FIRST_LOCK_MS = MINUTE;
 const LONGEST_LOCK_MS = 15 * MINUTE;

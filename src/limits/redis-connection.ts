@@ -2,12 +2,11 @@
 // it), but once running, an outage only degrades limits to per-instance counting while the client reconnects.
 import { createClient } from '@redis/client';
 import type { Logger } from '../observability/logger.js';
+import { withoutCredentials } from '../observability/redact-secrets.js';
 import type { RedisClient } from './redis-counter-store.js';
 
 /** The URL without credentials, for messages and logs. */
-export function describeRedisUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//');
-}
+export const describeRedisUrl = withoutCredentials;
 
 export async function connectRedis(
   url: string,

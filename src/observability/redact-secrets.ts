@@ -33,6 +33,19 @@ export function scrubSecretShapes(text: string): string {
 }
 
 /**
+ * A connection URL without its user and password, for logs and messages. The credentials end at the last `@` before
+ * the path, as URL parsers read them, so a password holding an unencoded `@` is removed whole.
+ */
+export function withoutCredentials(url: string): string {
+  const authorityStart = url.indexOf('//') + 2;
+  if (authorityStart < 2) return url;
+  const pathStart = url.slice(authorityStart).search(/[/?#]/);
+  const authorityEnd = pathStart === -1 ? url.length : authorityStart + pathStart;
+  const at = url.lastIndexOf('@', authorityEnd - 1);
+  return at < authorityStart ? url : url.slice(0, authorityStart) + url.slice(at + 1);
+}
+
+/**
  * An error as logs may show it: type, message, code, stack and cause only. Library errors carry extras such as
  * body-parser's raw `body`, which would put a password into the log.
  */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
-import { REDACTED, redactSecrets } from '../../src/observability/redact-secrets.js';
+import {
+  REDACTED,
+  redactSecrets,
+  withoutCredentials,
+} from '../../src/observability/redact-secrets.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 const SECRET_KEYS = [
@@ -280,5 +284,25 @@ describe('redaction of other kinds of objects', () => {
 
   it('when binary data is logged, then it is not written', () => {
     expect(redactSecrets({ body: Buffer.from('password=hunter2') })).toEqual({ body: '[Binary]' });
+  });
+});
+
+describe('withoutCredentials', () => {
+  it.each([
+    ['redis://default:p@ss@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+    ['rediss://user:pw@cache.example.net:6380/2', 'rediss://cache.example.net:6380/2'],
+    [
+      'mongodb://auth:s3cret@db1:27017,db2:27017/auth-api?w=majority',
+      'mongodb://db1:27017,db2:27017/auth-api?w=majority',
+    ],
+    [
+      'mongodb+srv://a:b@cluster0.example.net/auth-api',
+      'mongodb+srv://cluster0.example.net/auth-api',
+    ],
+    ['mongodb://127.0.0.1:27017/auth-api', 'mongodb://127.0.0.1:27017/auth-api'],
+    ['redis://127.0.0.1:6379?name=a@b', 'redis://127.0.0.1:6379?name=a@b'],
+    ['not a url', 'not a url'],
+  ])('when the URL is %s, then it is written as %s', (url, expected) => {
+    expect(withoutCredentials(url)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@
 // before the first request, and logs when the server goes away and comes back (the driver reconnects by itself).
 import mongoose from 'mongoose';
 import type { Logger } from '../../observability/logger.js';
+import { withoutCredentials } from '../../observability/redact-secrets.js';
 import type { AuthStore } from '../ports.js';
 import { createModels } from './mongo-models.js';
 import { createMongoStore } from './mongo-store.js';
@@ -14,9 +15,7 @@ export interface MongoOptions {
 }
 
 /** The URI without credentials, for messages and logs. */
-export function describeMongoUri(uri: string): string {
-  return uri.replace(/\/\/[^@/]*@/, '//');
-}
+export const describeMongoUri = withoutCredentials;
 
 export async function openMongoStore(options: MongoOptions, logger: Logger): Promise<AuthStore> {
   const connection = mongoose.createConnection(options.uri, {
