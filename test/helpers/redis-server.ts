@@ -2,7 +2,7 @@
 // (no persistence). Without either, the caller says why and skips; REQUIRE_REDIS=1 (set by .ci/run) makes that a
 // failure instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port.js';
 
 export const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
 
@@ -15,18 +15,6 @@ export interface RedisTarget {
 }
 
 export type RedisSearch = { found: true; target: RedisTarget } | { found: false; reason: string };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 async function startRedisServer(port: number): Promise<ChildProcess> {
   const child = spawn(

@@ -1,7 +1,7 @@
 // Starts the real service (src/main.ts) as a child process, in a throwaway working directory, and reads its logs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,19 +121,6 @@ export async function receivedRequests(server: ServerProcess, count: number) {
   await server.waitForLine(
     () => server.lines().filter((line) => line.msg === 'request received').length >= count,
   );
-}
-
-/** A loopback port nothing listens on. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /**

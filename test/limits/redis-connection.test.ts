@@ -1,7 +1,6 @@
 // Connecting to Redis for shared counters, and what counting does when that Redis goes away and comes back: a real
 // redis-server when one is available (see test/helpers/redis-server.ts), stopped and restarted by the outage case.
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryCounterStore } from '../../src/limits/counter-store.js';
 import { createFailoverCounterStore } from '../../src/limits/failover-counter-store.js';
@@ -10,23 +9,11 @@ import { createRedisCounterStore, type RedisClient } from '../../src/limits/redi
 import { createLogger } from '../../src/observability/logger.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { LogCapture } from '../helpers/log-capture.js';
+import { freePort } from '../helpers/free-port.js';
 import { findRedis, REQUIRE_REDIS, type RedisTarget } from '../helpers/redis-server.js';
 
 const MINUTE = 60_000;
 const silentLogger = createLogger({ level: 'silent', destination: new LogCapture().stream });
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
   for (let waited = 0; !condition(); waited += 50) {
@@ -48,7 +35,7 @@ describe('describeRedisUrl', () => {
 
 describe('connectRedis to an unreachable Redis', () => {
   it('when nothing listens on the port, then it rejects naming the target without its credentials', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
 
     const failure = connectRedis(
       `redis://auth-user:s3cr3t-pa55@127.0.0.1:${port}`,

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  closedPort,
   parseRawResponses,
   rawExchange,
   spawnServer,
   startServer,
 } from '../helpers/server-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 describe('starting the server process', () => {
   it('when started in development with no configuration, then it serves the API and keeps its generated secrets', async () => {
@@ -38,7 +38,7 @@ describe('starting the server process', () => {
   });
 
   it('when MONGODB_URI names a server that does not answer, then it refuses to start, naming the target but not the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const server = spawnServer({
       NODE_ENV: 'test',
       MONGODB_URI: `mongodb://auth:s3cret-pass@127.0.0.1:${String(port)}/auth-api`,
@@ -56,7 +56,7 @@ describe('starting the server process', () => {
   });
 
   it('when REDIS_URL names a Redis that does not answer, then it refuses to start without printing the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const server = spawnServer({
       NODE_ENV: 'test',
       REDIS_URL: `redis://default:r3dis-secret@127.0.0.1:${String(port)}`,

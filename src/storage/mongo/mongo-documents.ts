@@ -1,56 +1,19 @@
-// Document shapes as MongoDB stores them, and their mapping to the port's records. Ids are the port's own string
-// ids (UUIDs), kept in _id.
-import type {
-  RefreshTokenRecord,
-  RevocationReason,
-  Role,
-  SessionRecord,
-  UserRecord,
-} from '../ports.js';
+// Document shapes as MongoDB stores them: the port's records with their id kept in _id (the port's own string ids,
+// UUIDs). Derived from the records, so a field added to a record appears here without being written twice.
+import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../ports.js';
 
-export interface UserDocument {
-  _id: string;
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-  createdAt: Date;
-  updatedAt: Date;
-  passwordChangedAt: Date;
-  deletedAt: Date | null;
+type Document<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
+
+export type UserDocument = Document<UserRecord>;
+export type SessionDocument = Document<SessionRecord>;
+export type RefreshTokenDocument = Document<RefreshTokenRecord>;
+
+function toRecord<R extends { id: string }>({ _id, ...fields }: Document<R>): R {
+  return { id: _id, ...fields } as unknown as R;
 }
 
-export interface SessionDocument {
-  _id: string;
-  userId: string;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  revokedReason: RevocationReason | null;
-  userAgent: string | null;
-  ip: string | null;
-}
-
-export interface RefreshTokenDocument {
-  _id: string;
-  sessionId: string;
-  userId: string;
-  tokenHash: string;
-  createdAt: Date;
-  expiresAt: Date;
-  usedAt: Date | null;
-  replacedById: string | null;
-}
-
-export function toUser({ _id, ...fields }: UserDocument): UserRecord {
-  return { id: _id, ...fields };
-}
-
-export function toSession({ _id, ...fields }: SessionDocument): SessionRecord {
-  return { id: _id, ...fields };
-}
-
-export function toRefreshToken({ _id, ...fields }: RefreshTokenDocument): RefreshTokenRecord {
-  return { id: _id, ...fields };
-}
+export const toUser = (document: UserDocument): UserRecord => toRecord<UserRecord>(document);
+export const toSession = (document: SessionDocument): SessionRecord =>
+  toRecord<SessionRecord>(document);
+export const toRefreshToken = (document: RefreshTokenDocument): RefreshTokenRecord =>
+  toRecord<RefreshTokenRecord>(document);
