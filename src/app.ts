@@ -1,20 +1,14 @@
 // createApp(deps): the Express app from explicit dependencies. Composes middleware in order, mounts the routes and
 // the one error handler; does no I/O, so tests build one per case over an in-memory store and a fake clock.
 import express, { type Express } from 'express';
-import { createAuthController } from './auth/auth-controller.js';
-import { createAuthRoutes } from './auth/auth-routes.js';
-import { createAuthService } from './auth/auth-service.js';
-import { createLoginThrottle } from './auth/login-throttle.js';
+import { createAuthFeature } from './auth/auth-feature.js';
 import type { PasswordHasher } from './auth/passwords/password-hasher.js';
-import { createTokenService } from './auth/tokens/token-service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import { requireAccessToken } from './http/authenticate.js';
 import { errorHandler } from './http/error-handler.js';
 import { methodNotAllowed, notFound } from './http/fallback-routes.js';
 import { jsonBody } from './http/json-body.js';
 import './http/locals.js';
-import { createRateLimiters } from './http/rate-limits.js';
 import { requestId } from './http/request-id.js';
 import { rememberMountPath, requestLogging } from './http/request-logging.js';
 import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
@@ -40,15 +34,13 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
-  const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
-  const auth = createAuthService({
+  const authRoutes = createAuthFeature({
+    config,
     store: deps.store,
-    hasher: deps.hasher,
-    tokens: createTokenService(config.jwt, deps.clock),
     clock: deps.clock,
+    hasher: deps.hasher,
+    counters: deps.counters ?? createMemoryCounterStore(deps.clock),
     audit: createAuditLog(logger),
-    throttle: createLoginThrottle(counters, config.limits.loginThrottleFailures),
-    sessionMaxAgeSeconds: config.session.maxAgeSeconds,
   });
 
   const app = express();
@@ -73,15 +65,7 @@ export function createApp(deps: AppDeps): Express {
       res.json({ success: true, data: { status: 'ok' } });
     })
     .all(methodNotAllowed);
-  app.use(
-    '/api/auth',
-    rememberMountPath,
-    createAuthRoutes(
-      createAuthController(auth),
-      requireAccessToken(auth),
-      createRateLimiters(config.limits, counters, deps.clock),
-    ),
-  );
+  app.use('/api/auth', rememberMountPath, authRoutes);
 
   app.use(notFound);
   app.use(errorHandler(logger));

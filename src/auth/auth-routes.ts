@@ -1,24 +1,44 @@
-// The /api/auth routes: which method and path reach which controller function, which need an access token, and
-// which rate limit each counts against.
+// The /api/auth routes: which method and path reach which controller function, which need an access token, which
+// read the refresh cookie (and so pass the CSRF check), and which rate limit each counts against.
 import { Router, type RequestHandler } from 'express';
 import { methodNotAllowed } from '../http/fallback-routes.js';
 import type { RateLimiters } from '../http/rate-limits.js';
+import type { AccountController } from './account-controller.js';
 import type { AuthController } from './auth-controller.js';
 
-export function createAuthRoutes(
-  controller: AuthController,
-  requireAccessToken: RequestHandler,
-  limits: RateLimiters,
-): Router {
+export interface AuthRouteDeps {
+  auth: AuthController;
+  account: AccountController;
+  requireAccessToken: RequestHandler;
+  /** Guards the routes that read the refresh cookie (a no-op in body mode). */
+  csrfCheck: RequestHandler;
+  limits: RateLimiters;
+}
+
+export function createAuthRoutes(deps: AuthRouteDeps): Router {
+  const { auth, account, requireAccessToken: signedIn, csrfCheck, limits } = deps;
   const router = Router();
-  router.route('/register').post(limits.register, controller.register).all(methodNotAllowed);
-  router.route('/login').post(limits.login, controller.login).all(methodNotAllowed);
+  router.route('/register').post(limits.register, auth.register).all(methodNotAllowed);
+  router.route('/login').post(limits.login, auth.login).all(methodNotAllowed);
   // Refresh and logout share one budget: both take a refresh token.
-  router.route('/refresh').post(limits.refresh, controller.refresh).all(methodNotAllowed);
-  router.route('/logout').post(limits.refresh, controller.logout).all(methodNotAllowed);
+  router.route('/refresh').post(limits.refresh, csrfCheck, auth.refresh).all(methodNotAllowed);
+  router.route('/logout').post(limits.refresh, csrfCheck, auth.logout).all(methodNotAllowed);
+  router.route('/profile').get(limits.api, signedIn, auth.profile).all(methodNotAllowed);
+
+  router.route('/sessions').get(limits.api, signedIn, account.listSessions).all(methodNotAllowed);
   router
-    .route('/profile')
-    .get(limits.api, requireAccessToken, controller.profile)
+    .route('/sessions/:id')
+    .delete(limits.api, signedIn, account.endSession)
+    .all(methodNotAllowed);
+  router.route('/logout-all').post(limits.api, signedIn, account.logoutAll).all(methodNotAllowed);
+  // A password is checked on these two, so they count against the login budget, like a login.
+  router
+    .route('/change-password')
+    .post(limits.login, signedIn, account.changePassword)
+    .all(methodNotAllowed);
+  router
+    .route('/account')
+    .delete(limits.login, signedIn, account.deleteAccount)
     .all(methodNotAllowed);
   return router;
 }

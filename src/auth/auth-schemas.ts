@@ -71,9 +71,26 @@ export const loginBody = z.strictObject({
   password: loginPasswordField,
 });
 
+/** Refresh and logout in body mode; in cookie mode they take an empty body and read the cookie. */
 export const refreshBody = z.strictObject({ refreshToken: refreshTokenField });
 
-export const logoutBody = refreshBody;
+export const emptyBody = z.strictObject({});
+
+export const changePasswordBody = z
+  .strictObject({
+    currentPassword: loginPasswordField,
+    newPassword: newPasswordField,
+  })
+  .refine((body) => body.newPassword !== body.currentPassword, {
+    path: ['newPassword'],
+    message: 'New password must differ from the current one.',
+  });
+
+export const deleteAccountBody = z.strictObject({ password: loginPasswordField });
+
+export const sessionIdParams = z.strictObject({
+  id: z.uuid('Session id must be a session id (a UUID).'),
+});
 
 export type RegisterInput = z.output<typeof registerBody>;
 export type LoginInput = z.output<typeof loginBody>;

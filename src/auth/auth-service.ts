@@ -7,8 +7,7 @@ import type { AuditLog } from '../observability/audit-log.js';
 import type { AuthStore, LiveSession, UserRecord } from '../storage/ports.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { ClientContext } from './client-context.js';
-import type { LoginThrottle } from './login-throttle.js';
-import { createCredentialCheck } from './passwords/credential-check.js';
+import type { PasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
 import type { AccessTokenClaims, RefreshTokenClaims } from './tokens/token-claims.js';
@@ -20,8 +19,10 @@ export interface AuthServiceDeps {
   tokens: TokenService;
   clock: Clock;
   audit: AuditLog;
-  throttle: LoginThrottle;
+  verifyPassword: PasswordVerifier;
   sessionMaxAgeSeconds: number;
+  /** Seconds after a rotation during which the rotated token still gets a pair (two tabs refreshing at once). */
+  reuseGraceSeconds: number;
 }
 
 export interface AuthService {
@@ -34,8 +35,7 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
-  const { store, hasher, tokens, clock, audit, throttle } = deps;
-  const checkPassword = createCredentialCheck(hasher);
+  const { store, hasher, tokens, clock, audit, verifyPassword } = deps;
   const now = () => new Date(clock.now());
 
   async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {
@@ -66,10 +66,13 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     return verification.claims;
   }
 
-  /** Unknown emails count too, so a lock never tells whether an account exists. */
-  async function countFailure(email: string, client: ClientContext): Promise<void> {
-    const { failures, lockedForMs } = await throttle.recordFailure(email);
-    if (lockedForMs > 0) audit.record('login.lockout', { email, failures, lockedForMs, ...client });
+  /**
+   * Two tabs refreshing with one token a moment apart is not theft: within the grace the later one gets its own
+   * token in the same session. The price: a token stolen and replayed within the grace is not detected.
+   */
+  function withinReuseGrace(usedAt: Date): boolean {
+    const grace = deps.reuseGraceSeconds * 1000;
+    return grace > 0 && clock.now() - usedAt.getTime() <= grace;
   }
 
   /** A used refresh token came back: whoever holds the family may be an attacker, so the whole session ends. */
@@ -100,19 +103,17 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async login(input, client) {
       const user = await store.findLiveUserByEmail(input.email);
-      const locked = await throttle.isLocked(input.email);
-      // A locked account is compared against the dummy hash: its answer and timing match a wrong password.
-      const passwordMatches = await checkPassword(
+      const verification = await verifyPassword(
+        input.email,
         input.password,
-        locked ? undefined : user?.passwordHash,
+        user?.passwordHash,
+        client,
       );
-      if (locked || !user || !passwordMatches) {
-        const reason = locked ? 'locked' : user ? 'wrong_password' : 'unknown_email';
+      if (!user || !verification.ok) {
+        const reason = verification.ok ? 'unknown_email' : verification.reason;
         audit.record('login.failure', { email: input.email, reason, ...client });
-        if (!locked) await countFailure(input.email, client);
         throw new AppError('INVALID_CREDENTIALS');
       }
-      await throttle.reset(input.email);
       const pair = await openSession(user, client);
       audit.record('login.success', { userId: user.id, ...client });
       return { user, tokens: pair };
@@ -124,16 +125,24 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
       const owner = { userId: live.user.id, sessionId: live.session.id };
       const next = tokens.issueRefreshToken({ ...owner, notAfter: live.session.expiresAt });
+      const successor = toRefreshTokenRecord(next, owner, now());
       const rotation = await store.rotateRefreshToken(
         hashRefreshToken(refreshToken),
-        toRefreshTokenRecord(next, owner, now()),
+        successor,
         now(),
       );
       switch (rotation.outcome) {
         case 'rotated':
           break;
         case 'reused':
-          return endSessionAfterReuse(owner, client);
+          if (
+            !withinReuseGrace(rotation.usedAt) ||
+            !(await store.addRefreshToken(successor, now()))
+          ) {
+            return endSessionAfterReuse(owner, client);
+          }
+          audit.record('token.refresh_in_grace', { ...owner, ...client });
+          break;
         case 'revoked':
           throw new AppError('SESSION_REVOKED');
         case 'expired':

@@ -28,6 +28,13 @@ export interface Config {
     readonly audience: string;
   };
   readonly session: { readonly maxAgeSeconds: number };
+  readonly refreshTokens: {
+    /** Where clients send and receive refresh tokens: the JSON body, or an HttpOnly cookie (browser apps). */
+    readonly transport: 'body' | 'cookie';
+    readonly cookie: { readonly sameSite: 'strict' | 'lax' | 'none'; readonly secure: boolean };
+    /** How long after a rotation the rotated token still gets a pair instead of counting as reuse (0: never). */
+    readonly reuseGraceSeconds: number;
+  };
   readonly passwords: { readonly bcryptRounds: number };
   readonly storage: StorageConfig;
   /** Shared rate-limit state; per-instance memory when unset. */
@@ -94,6 +101,11 @@ export function loadConfig(
   );
   checkSecrets(env, secrets, problems, warnings);
   checkLifetimes(env, problems);
+  if (env.REFRESH_TOKEN_TRANSPORT === 'cookie' && env.CORS_ORIGINS.includes('*')) {
+    problems.push(
+      'CORS_ORIGINS: a wildcard (*) cannot be used with REFRESH_TOKEN_TRANSPORT=cookie (credentials need named origins)',
+    );
+  }
   if (env.NODE_ENV === 'production') checkProductionTransport(env, problems, warnings);
   const { access, refresh } = secrets;
   if (problems.length > 0 || access === undefined || refresh === undefined) {
@@ -213,6 +225,15 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
       audience: env.JWT_AUDIENCE,
     },
     session: { maxAgeSeconds: env.SESSION_MAX_AGE },
+    refreshTokens: {
+      transport: env.REFRESH_TOKEN_TRANSPORT,
+      cookie: {
+        sameSite: env.REFRESH_COOKIE_SAMESITE,
+        // Browsers drop a SameSite=None cookie that is not Secure.
+        secure: production || env.REFRESH_COOKIE_SAMESITE === 'none',
+      },
+      reuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+    },
     passwords: { bcryptRounds: env.BCRYPT_ROUNDS },
     storage:
       env.MONGODB_URI === undefined

@@ -15,6 +15,12 @@ export const ERROR_CATALOGUE = {
     message: 'The refresh token was already used; the session has been ended. Sign in again.',
   },
   SESSION_REVOKED: { status: 401, message: 'The session has ended; sign in again.' },
+  PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect.' },
+  CSRF_CHECK_FAILED: {
+    status: 403,
+    message:
+      'The refresh cookie may only be used by an allowed origin sending X-Requested-With: XMLHttpRequest.',
+  },
   HTTPS_REQUIRED: { status: 403, message: 'Requests must be made over HTTPS.' },
   NOT_FOUND: { status: 404, message: 'The requested resource does not exist.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },

@@ -50,7 +50,9 @@ export function corsPolicy(config: Config): RequestHandler {
           callback(null, origin !== undefined && allowed.has(origin));
         },
     methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id', 'X-Requested-With'],
+    // Cookies cross origins only in cookie mode, and only ever to the named origins (a wildcard is refused then).
+    credentials: config.refreshTokens.transport === 'cookie',
     exposedHeaders: [
       'X-Request-Id',
       'Retry-After',

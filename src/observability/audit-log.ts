@@ -7,8 +7,13 @@ export type AuditEvent =
   | 'login.failure'
   | 'login.lockout'
   | 'token.refresh'
+  | 'token.refresh_in_grace'
   | 'token.reuse_detected'
-  | 'logout';
+  | 'logout'
+  | 'logout_all'
+  | 'session.revoked'
+  | 'password.changed'
+  | 'account.deleted';
 
 export interface AuditLog {
   record(event: AuditEvent, fields: Record<string, unknown>): void;

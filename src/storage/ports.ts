@@ -66,7 +66,7 @@ export type CreateUserOutcome =
 
 export type RotationOutcome =
   | { outcome: 'rotated' }
-  | { outcome: 'reused'; sessionId: string; userId: string }
+  | { outcome: 'reused'; sessionId: string; userId: string; usedAt: Date }
   | { outcome: 'revoked' }
   | { outcome: 'expired' }
   | { outcome: 'unknown' };
@@ -96,6 +96,9 @@ export interface UserStore {
    * being live. True when this call deleted it; false when it was already deleted or does not exist.
    */
   softDeleteUser(userId: string, now: Date): Promise<boolean>;
+
+  /** Replaces a live account's password hash (and sets passwordChangedAt); false when there is no such account. */
+  updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -119,6 +122,12 @@ export interface SessionStore {
     successor: NewRefreshToken,
     now: Date,
   ): Promise<RotationOutcome>;
+
+  /**
+   * Stores another refresh token in its session, if the session is live at `now` (not revoked, not expired).
+   * True when stored. Used for the reuse grace: a second refresh moments after a rotation gets its own token.
+   */
+  addRefreshToken(token: NewRefreshToken, now: Date): Promise<boolean>;
 
   /** Ends the session if it is not already ended; true when this call ended it. */
   revokeSession(sessionId: string, reason: RevocationReason, now: Date): Promise<boolean>;

@@ -78,7 +78,7 @@ describe('CORS', () => {
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(response.headers['access-control-allow-methods']).toBe('GET,POST,DELETE');
     expect(response.headers['access-control-allow-headers']).toBe(
-      'Content-Type,Authorization,X-Request-Id',
+      'Content-Type,Authorization,X-Request-Id,X-Requested-With',
     );
   });
 });

@@ -38,7 +38,7 @@ export function describeRotationContract({
       await store.rotateRefreshToken(token.tokenHash, first, at(HOUR));
       const second = newToken(session);
       const outcome = await store.rotateRefreshToken(token.tokenHash, second, at(2 * HOUR));
-      expect(outcome).toEqual(reusedIn(session));
+      expect(outcome).toEqual(reusedIn(session, at(HOUR)));
       expect(await store.findRefreshToken(second.tokenHash)).toBeUndefined();
       const usedOnce = { ...token, usedAt: at(HOUR), replacedById: first.id };
       expect(await store.findRefreshToken(token.tokenHash)).toEqual(usedOnce);
@@ -109,7 +109,8 @@ export function describeRotationContract({
       );
       expect(outcomes.filter((o) => o.outcome === 'rotated')).toHaveLength(1);
       const reused = outcomes.filter((o) => o.outcome === 'reused');
-      expect(reused).toEqual(Array(19).fill(reusedIn(session)));
+      // Each loser learns the token was used at the time of the race.
+      expect(reused).toEqual(Array(19).fill(reusedIn(session, at(HOUR))));
       const stored = await Promise.all(successors.map((s) => store.findRefreshToken(s.tokenHash)));
       const found = stored.filter((record) => record !== undefined);
       expect(found).toHaveLength(1);
@@ -127,8 +128,29 @@ export function describeRotationContract({
       expect(await rotate(token1, token2, at(HOUR))).toEqual(ROTATED);
       expect(await rotate(token2, token3, at(2 * HOUR))).toEqual(ROTATED);
       expect(await store.findRefreshToken(token3.tokenHash)).toEqual(unused(token3));
-      expect(await rotate(token1, token4, at(3 * HOUR))).toEqual(reusedIn(session));
+      expect(await rotate(token1, token4, at(3 * HOUR))).toEqual(reusedIn(session, at(HOUR)));
       expect(await store.findRefreshToken(token4.tokenHash)).toBeUndefined();
+    });
+
+    it('when a token is added to a live session, then it is stored unused; to an ended session, nothing is stored', async () => {
+      const store = await freshStore();
+      const { session } = await loggedIn(store);
+      const extra = newToken(session, { createdAt: at(HOUR) });
+      expect(await store.addRefreshToken(extra, at(HOUR))).toBe(true);
+      expect(await store.findRefreshToken(extra.tokenHash)).toEqual(unused(extra));
+
+      await store.revokeSession(session.id, 'logout', at(2 * HOUR));
+      const late = newToken(session, { createdAt: at(2 * HOUR) });
+      expect(await store.addRefreshToken(late, at(2 * HOUR))).toBe(false);
+      expect(await store.findRefreshToken(late.tokenHash)).toBeUndefined();
+    });
+
+    it('when a token is added to an expired session, then nothing is stored', async () => {
+      const store = await freshStore();
+      const { session } = await loggedIn(store, { expiresAt: at(HOUR) });
+      const late = newToken(session);
+      expect(await store.addRefreshToken(late, at(HOUR))).toBe(false);
+      expect(await store.findRefreshToken(late.tokenHash)).toBeUndefined();
     });
   });
 }

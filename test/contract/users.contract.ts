@@ -53,5 +53,22 @@ export function describeUserContract({ freshStore, createdUser, loggedIn }: Cont
 
       expect(await store.findLiveUserByEmail(user.email)).toEqual(user);
     });
+
+    it("when a live user's password hash is replaced, then it is stored with passwordChangedAt; a deleted user's is not", async () => {
+      const store = await freshStore();
+      const user = await createdUser(store);
+      const newHash = newUser().passwordHash;
+
+      expect(await store.updatePasswordHash(user.id, newHash, at(HOUR))).toBe(true);
+
+      expect(await store.findLiveUserByEmail(user.email)).toEqual({
+        ...user,
+        passwordHash: newHash,
+        passwordChangedAt: at(HOUR),
+        updatedAt: at(HOUR),
+      });
+      await store.softDeleteUser(user.id, at(2 * HOUR));
+      expect(await store.updatePasswordHash(user.id, user.passwordHash, at(3 * HOUR))).toBe(false);
+    });
   });
 }

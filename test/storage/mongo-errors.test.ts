@@ -132,6 +132,9 @@ describe('mongo store on a connection that is not up', () => {
     rotateRefreshToken: (store) => store.rotateRefreshToken(token.tokenHash, token, NOW),
     revokeSession: (store) => store.revokeSession(session.id, 'logout', NOW),
     softDeleteUser: (store) => store.softDeleteUser(session.userId, NOW),
+    updatePasswordHash: (store) =>
+      store.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
+    addRefreshToken: (store) => store.addRefreshToken(token, NOW),
     revokeUserSessions: (store) => store.revokeUserSessions(session.userId, 'logout_all', NOW),
     listLiveSessions: (store) => store.listLiveSessions(session.userId, NOW),
     sweepExpired: (store) => store.sweepExpired(NOW, 100),
@@ -174,6 +177,8 @@ describe('guardUnavailable', () => {
       rotateRefreshToken: vi.fn<AuthStore['rotateRefreshToken']>(),
       revokeSession: vi.fn<AuthStore['revokeSession']>(),
       softDeleteUser: vi.fn<AuthStore['softDeleteUser']>(),
+      updatePasswordHash: vi.fn<AuthStore['updatePasswordHash']>(),
+      addRefreshToken: vi.fn<AuthStore['addRefreshToken']>(),
       revokeUserSessions: vi.fn<AuthStore['revokeUserSessions']>(),
       listLiveSessions: vi.fn<AuthStore['listLiveSessions']>(),
       sweepExpired: vi.fn<AuthStore['sweepExpired']>(),

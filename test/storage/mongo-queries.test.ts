@@ -121,6 +121,11 @@ const UPDATES = [
     build: () => query.softDeleteUser(NOW),
     expected: { $set: { deletedAt: NOW, updatedAt: NOW } },
   },
+  {
+    name: 'setPasswordHash',
+    build: () => query.setPasswordHash(HASH, NOW),
+    expected: { $set: { passwordHash: HASH, passwordChangedAt: NOW, updatedAt: NOW } },
+  },
 ];
 
 /** Every builder that takes an id, email or hash, fed an attacker's value in its place. */
@@ -135,6 +140,7 @@ const STRING_TAKERS: Array<[string, (value: string) => unknown]> = [
   ['idIn', (value) => query.idIn([ID, value])],
   ['sessionIdIn', (value) => query.sessionIdIn([value])],
   ['liveSessionsOfUser', (value) => query.liveSessionsOfUser(value, NOW)],
+  ['setPasswordHash', (value) => query.setPasswordHash(value, NOW)],
   ['unrevokedSessionsOfUser', (value) => query.unrevokedSessionsOfUser(value)],
   ['unrevokedSessionsOfUser (except)', (value) => query.unrevokedSessionsOfUser(ID, value)],
 ];

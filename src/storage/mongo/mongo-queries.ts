@@ -20,6 +20,10 @@ export const liveUserById = (userId: string) => ({ _id: text(userId), deletedAt:
 
 export const softDeleteUser = (now: Date) => ({ $set: { deletedAt: now, updatedAt: now } });
 
+export const setPasswordHash = (passwordHash: string, now: Date) => ({
+  $set: { passwordHash: text(passwordHash), passwordChangedAt: now, updatedAt: now },
+});
+
 export const liveSessionsOfUser = (userId: string, now: Date) => ({
   userId: text(userId),
   revokedAt: null,

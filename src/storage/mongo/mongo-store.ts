@@ -57,15 +57,16 @@ export function createMongoStore(
     const session = await sessions.findOne({ _id: token.sessionId }).lean<SessionDocument>();
     if (!session) return { outcome: 'unknown' } as const;
     if (session.revokedAt !== null) return { outcome: 'revoked' } as const;
-    if (token.usedAt !== null) return reused(token);
+    if (token.usedAt !== null) return reused(token, token.usedAt);
     if (token.expiresAt <= now || session.expiresAt <= now) return { outcome: 'expired' } as const;
     return { outcome: 'claimable', token } as const;
   }
 
-  const reused = (token: RefreshTokenDocument): RotationOutcome => ({
+  const reused = (token: RefreshTokenDocument, usedAt: Date): RotationOutcome => ({
     outcome: 'reused',
     sessionId: token.sessionId,
     userId: token.userId,
+    usedAt,
   });
 
   const store: AuthStore = {
@@ -97,6 +98,14 @@ export function createMongoStore(
 
     async softDeleteUser(userId, now) {
       const result = await users.updateOne(query.liveUserById(userId), query.softDeleteUser(now));
+      return result.modifiedCount === 1;
+    },
+
+    async updatePasswordHash(userId, passwordHash, now) {
+      const result = await users.updateOne(
+        query.liveUserById(userId),
+        query.setPasswordHash(passwordHash, now),
+      );
       return result.modifiedCount === 1;
     },
 
@@ -139,7 +148,8 @@ export function createMongoStore(
           { projection: { _id: 1 } },
         )
         .lean();
-      if (!claimed) return reused(state.token);
+      // Another call claimed it a moment ago.
+      if (!claimed) return reused(state.token, now);
       try {
         await refreshTokens.create(tokenDocument(successor));
       } catch (error) {
@@ -152,6 +162,15 @@ export function createMongoStore(
       }
       await sessions.updateOne({ _id: state.token.sessionId }, query.touchSession(now));
       return { outcome: 'rotated' };
+    },
+
+    async addRefreshToken(token, now) {
+      const session = await sessions
+        .findOne(query.liveSession(token.sessionId, now), { _id: 1 })
+        .lean();
+      if (!session) return false;
+      await refreshTokens.create(tokenDocument(token));
+      return true;
     },
 
     async revokeSession(sessionId, reason, now) {

@@ -16,6 +16,13 @@ import {
   type UserRow,
 } from './rows.js';
 
+const reused = (state: RotationStateRow, usedAtMs: number): RotationOutcome => ({
+  outcome: 'reused',
+  sessionId: state.session_id,
+  userId: state.user_id,
+  usedAt: new Date(usedAtMs),
+});
+
 interface RotationStateRow {
   id: string;
   session_id: string;
@@ -44,6 +51,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
     liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
     softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
+    updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
     insertSession: db.prepare<[SessionRow]>(STATEMENTS.insertSession),
     liveSession: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSession),
     insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
@@ -96,19 +104,22 @@ export function createSqliteStore(db: Database.Database): AuthStore {
         return { outcome: 'unknown' };
       }
       if (state.session_revoked_at !== null) return { outcome: 'revoked' };
-      if (state.used_at !== null) {
-        return { outcome: 'reused', sessionId: state.session_id, userId: state.user_id };
-      }
+      if (state.used_at !== null) return reused(state, state.used_at);
       if (state.expires_at <= nowMs || state.session_expires_at <= nowMs)
         return { outcome: 'expired' };
-      if (sql.markTokenUsed.run(nowMs, successor.id, state.id).changes !== 1) {
-        return { outcome: 'reused', sessionId: state.session_id, userId: state.user_id };
-      }
+      if (sql.markTokenUsed.run(nowMs, successor.id, state.id).changes !== 1)
+        return reused(state, nowMs);
       insertTokenRow(successor);
       sql.touchSession.run(nowMs, state.session_id);
       return { outcome: 'rotated' };
     },
   );
+
+  const addTokenTx = db.transaction((token: NewRefreshToken, nowMs: number): boolean => {
+    if (!sql.liveSession.get(token.sessionId, nowMs)) return false;
+    insertTokenRow(token);
+    return true;
+  });
 
   const store: AuthStore = {
     async createUser(user: NewUser) {
@@ -142,6 +153,11 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       return sql.softDeleteUser.run(now.getTime(), now.getTime(), userId).changes === 1;
     },
 
+    async updatePasswordHash(userId, passwordHash, now) {
+      const at = now.getTime();
+      return sql.updatePasswordHash.run(passwordHash, at, at, userId).changes === 1;
+    },
+
     async openSession(session, firstToken) {
       openSessionTx(session, firstToken);
     },
@@ -162,6 +178,10 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     async rotateRefreshToken(tokenHash, successor, now) {
       // IMMEDIATE takes the write lock first, so instances sharing the file serialize here too.
       return rotateTx.immediate(tokenHash, successor, now.getTime());
+    },
+
+    async addRefreshToken(token, now) {
+      return addTokenTx.immediate(token, now.getTime());
     },
 
     async revokeSession(sessionId, reason, now) {

@@ -5,6 +5,8 @@ export const STATEMENTS = {
     VALUES (@id, @email, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
   liveUserByEmail: 'SELECT * FROM users WHERE email = ? AND deleted_at IS NULL',
   liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
+  updatePasswordHash: `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?
+    WHERE id = ? AND deleted_at IS NULL`,
   softDeleteUser:
     'UPDATE users SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
   insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)

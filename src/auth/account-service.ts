@@ -1,0 +1,91 @@
+// What a signed-in user does with their own account: see and end sessions, end them all, change the password,
+// delete the account. Every call acts on the caller's authenticated session and user, never on ids from elsewhere.
+import type { Clock } from '../clock.js';
+import { AppError } from '../http/app-error.js';
+import type { AuditLog } from '../observability/audit-log.js';
+import type { AuthStore, LiveSession, SessionRecord } from '../storage/ports.js';
+import type { ClientContext } from './client-context.js';
+import type { PasswordHasher } from './passwords/password-hasher.js';
+import { passwordGuessabilityProblems } from './passwords/password-guessability.js';
+import type { PasswordVerifier } from './password-verifier.js';
+
+export interface AccountServiceDeps {
+  store: AuthStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  audit: AuditLog;
+  verifyPassword: PasswordVerifier;
+}
+
+export interface AccountService {
+  listSessions(caller: LiveSession): Promise<Array<SessionRecord & { current: boolean }>>;
+  endSession(caller: LiveSession, sessionId: string, client: ClientContext): Promise<void>;
+  endAllSessions(caller: LiveSession, client: ClientContext): Promise<number>;
+  changePassword(
+    caller: LiveSession,
+    passwords: { currentPassword: string; newPassword: string },
+    client: ClientContext,
+  ): Promise<void>;
+  deleteAccount(caller: LiveSession, password: string, client: ClientContext): Promise<void>;
+}
+
+export function createAccountService(deps: AccountServiceDeps): AccountService {
+  const { store, hasher, audit, verifyPassword } = deps;
+  const now = () => new Date(deps.clock.now());
+  const owner = ({ user, session }: LiveSession) => ({ userId: user.id, sessionId: session.id });
+
+  async function confirmPassword(caller: LiveSession, password: string, client: ClientContext) {
+    const { user } = caller;
+    const verification = await verifyPassword(user.email, password, user.passwordHash, client);
+    if (!verification.ok) throw new AppError('PASSWORD_INCORRECT');
+  }
+
+  return {
+    async listSessions(caller) {
+      const sessions = await store.listLiveSessions(caller.user.id, now());
+      return sessions.map((session) => ({ ...session, current: session.id === caller.session.id }));
+    },
+
+    async endSession(caller, sessionId, client) {
+      const own = await store.listLiveSessions(caller.user.id, now());
+      // Another user's session, or one already ended, is simply not found: ids are not confirmed to exist.
+      if (!own.some((session) => session.id === sessionId)) {
+        throw new AppError('NOT_FOUND', { message: 'No such session.' });
+      }
+      await store.revokeSession(sessionId, 'logout', now());
+      audit.record('session.revoked', { ...owner(caller), revokedSessionId: sessionId, ...client });
+    },
+
+    async endAllSessions(caller, client) {
+      const ended = await store.revokeUserSessions(caller.user.id, 'logout_all', now());
+      audit.record('logout_all', { ...owner(caller), ended, ...client });
+      return ended;
+    },
+
+    async changePassword(caller, { currentPassword, newPassword }, client) {
+      await confirmPassword(caller, currentPassword, client);
+      const problems = passwordGuessabilityProblems(newPassword, caller.user);
+      if (problems.length > 0) {
+        throw new AppError('VALIDATION_ERROR', {
+          message: `Invalid request: newPassword: ${problems[0] ?? ''}`,
+          details: problems.map((message) => ({ path: 'newPassword', message })),
+        });
+      }
+      await store.updatePasswordHash(caller.user.id, await hasher.hash(newPassword), now());
+      const ended = await store.revokeUserSessions(
+        caller.user.id,
+        'password_changed',
+        now(),
+        caller.session.id,
+      );
+      audit.record('password.changed', { ...owner(caller), otherSessionsEnded: ended, ...client });
+    },
+
+    async deleteAccount(caller, password, client) {
+      await confirmPassword(caller, password, client);
+      await store.softDeleteUser(caller.user.id, now());
+      await store.revokeUserSessions(caller.user.id, 'account_deleted', now());
+      audit.record('account.deleted', { ...owner(caller), ...client });
+    },
+  };
+}

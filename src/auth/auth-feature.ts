@@ -1,0 +1,53 @@
+// Assembles the auth feature from the app's dependencies: services over the store, controllers, routes with their
+// rate limits, and the refresh-token transport the configuration chose.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import { requireAccessToken } from '../http/authenticate.js';
+import { createRateLimiters } from '../http/rate-limits.js';
+import { createRefreshTokenTransport } from '../http/refresh-token-transport.js';
+import type { CounterStore } from '../limits/counter-store.js';
+import type { AuditLog } from '../observability/audit-log.js';
+import type { AuthStore } from '../storage/ports.js';
+import { createAccountController } from './account-controller.js';
+import { createAccountService } from './account-service.js';
+import { createAuthController } from './auth-controller.js';
+import { createAuthRoutes } from './auth-routes.js';
+import { createAuthService } from './auth-service.js';
+import { createLoginThrottle } from './login-throttle.js';
+import { createPasswordVerifier } from './password-verifier.js';
+import type { PasswordHasher } from './passwords/password-hasher.js';
+import { createTokenService } from './tokens/token-service.js';
+
+export interface AuthFeatureDeps {
+  config: Config;
+  store: AuthStore;
+  clock: Clock;
+  hasher: PasswordHasher;
+  counters: CounterStore;
+  audit: AuditLog;
+}
+
+export function createAuthFeature(deps: AuthFeatureDeps) {
+  const { config, store, clock, hasher, audit } = deps;
+  const throttle = createLoginThrottle(deps.counters, config.limits.loginThrottleFailures);
+  const verifyPassword = createPasswordVerifier({ hasher, throttle, audit });
+  const auth = createAuthService({
+    store,
+    hasher,
+    tokens: createTokenService(config.jwt, clock),
+    clock,
+    audit,
+    verifyPassword,
+    sessionMaxAgeSeconds: config.session.maxAgeSeconds,
+    reuseGraceSeconds: config.refreshTokens.reuseGraceSeconds,
+  });
+  const account = createAccountService({ store, hasher, clock, audit, verifyPassword });
+  const transport = createRefreshTokenTransport(config);
+  return createAuthRoutes({
+    auth: createAuthController(auth, transport),
+    account: createAccountController(account, transport),
+    requireAccessToken: requireAccessToken(auth),
+    csrfCheck: transport.csrfCheck,
+    limits: createRateLimiters(config.limits, deps.counters, clock),
+  });
+}
