@@ -20,3 +20,13 @@ export function expectError(response: request.Response, code: ErrorCode): void {
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(typeof (response.body as { message?: unknown }).message).toBe('string');
 }
+
+/** A request with a Bearer access token. */
+export function authorized(
+  app: Express,
+  method: 'get' | 'post' | 'delete',
+  path: string,
+  accessToken: string,
+) {
+  return request(app)[method](path).set('Authorization', `Bearer ${accessToken}`);
+}

@@ -1,0 +1,186 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { logIn, newAccountInput, registerAccount } from '../helpers/accounts.js';
+import { authorized, expectError, profile, refresh } from '../helpers/api-calls.js';
+import { snapshot } from '../helpers/db-snapshot.js';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+
+const NEW_PASSWORD = 'Fresh-kettle-of-fish-7!';
+
+const changePassword = (app: TestApp['app'], accessToken: string, body: object) =>
+  authorized(app, 'post', '/api/auth/change-password', accessToken).send(body);
+const deleteAccount = (app: TestApp['app'], accessToken: string, body: object) =>
+  authorized(app, 'delete', '/api/auth/account', accessToken).send(body);
+const login = (app: TestApp['app'], email: string, password: string) =>
+  request(app).post('/api/auth/login').send({ email, password });
+
+describe('POST /api/auth/change-password', () => {
+  it('when the current password is right, then the new one works, the old does not, and only the caller stays signed in', async () => {
+    const { app, logs } = buildTestApp();
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account, 'laptop');
+    const other = await logIn(app, account, 'phone');
+
+    const response = await changePassword(app, caller.accessToken, {
+      currentPassword: account.password,
+      newPassword: NEW_PASSWORD,
+    });
+
+    expect(response.status).toBe(200);
+    expect((await profile(app, caller.accessToken)).status).toBe(200);
+    expect((await refresh(app, caller.refreshToken)).status).toBe(200);
+    expectError(await profile(app, other.accessToken), ErrorCodes.SESSION_REVOKED);
+    expectError(await login(app, account.email, account.password), ErrorCodes.INVALID_CREDENTIALS);
+    expect((await login(app, account.email, NEW_PASSWORD)).status).toBe(200);
+    expect(logs.events('password.changed')).toEqual([
+      expect.objectContaining({ otherSessionsEnded: 1 }),
+    ]);
+    expect(logs.text).not.toContain(NEW_PASSWORD);
+  });
+
+  it('when the current password is wrong, then 403 PASSWORD_INCORRECT and nothing changes', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account);
+    const before = snapshot(db);
+
+    const response = await changePassword(app, caller.accessToken, {
+      currentPassword: 'Not-the-password-1!',
+      newPassword: NEW_PASSWORD,
+    });
+
+    expectError(response, ErrorCodes.PASSWORD_INCORRECT);
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('when wrong current passwords keep coming, then the account locks like a login would', async () => {
+    const { app } = buildTestApp({ env: { LOGIN_THROTTLE_FAILURES: '2' } });
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account);
+    const wrong = { currentPassword: 'Not-the-password-1!', newPassword: NEW_PASSWORD };
+    await changePassword(app, caller.accessToken, wrong);
+    await changePassword(app, caller.accessToken, wrong);
+
+    const right = { currentPassword: account.password, newPassword: NEW_PASSWORD };
+    expectError(
+      await changePassword(app, caller.accessToken, right),
+      ErrorCodes.PASSWORD_INCORRECT,
+    );
+    expectError(await login(app, account.email, account.password), ErrorCodes.INVALID_CREDENTIALS);
+  });
+
+  it.each([
+    [
+      'the same as the current one',
+      (current: string) => current,
+      'New password must differ from the current one.',
+    ],
+    ['too short', () => 'Ab1!', 'Password must be at least 8 characters.'],
+    [
+      'common',
+      () => 'Password1!',
+      'Password is too common or too easy to guess; choose a longer, less predictable one.',
+    ],
+  ])(
+    'when the new password is %s, then 400 naming newPassword and nothing changes',
+    async (_, make, message) => {
+      const { app, db } = buildTestApp();
+      const account = await registerAccount(app);
+      const caller = await logIn(app, account);
+      const before = snapshot(db);
+
+      const response = await changePassword(app, caller.accessToken, {
+        currentPassword: account.password,
+        newPassword: make(account.password),
+      });
+
+      expectError(response, ErrorCodes.VALIDATION_ERROR);
+      expect((response.body as { details: unknown[] }).details).toContainEqual({
+        path: 'newPassword',
+        message,
+      });
+      expect(snapshot(db)).toEqual(before);
+    },
+  );
+
+  it('when the new password contains the email local part, then 400 (the account is known here, not in the body)', async () => {
+    const { app } = buildTestApp();
+    const account = await registerAccount(app, { email: 'marvin.minsky@example.com' });
+    const caller = await logIn(app, account);
+
+    const response = await changePassword(app, caller.accessToken, {
+      currentPassword: account.password,
+      newPassword: 'Marvin.Minsky-AI-1956!',
+    });
+
+    expectError(response, ErrorCodes.VALIDATION_ERROR);
+  });
+
+  it.each([
+    ['a missing current password', { newPassword: NEW_PASSWORD }],
+    ['an operator object', { currentPassword: { $ne: null }, newPassword: NEW_PASSWORD }],
+    ['an unknown field', { currentPassword: 'x', newPassword: NEW_PASSWORD, userId: 'someone' }],
+  ])('when the body has %s, then 400 and nothing changes', async (_, body) => {
+    const { app, db } = buildTestApp();
+    const caller = await logIn(app, await registerAccount(app));
+    const before = snapshot(db);
+
+    expectError(await changePassword(app, caller.accessToken, body), ErrorCodes.VALIDATION_ERROR);
+    expect(snapshot(db)).toEqual(before);
+  });
+});
+
+describe('DELETE /api/auth/account', () => {
+  it('when the password is right, then the account is soft-deleted, every session ends, and the email is free again', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account, 'laptop');
+    const other = await logIn(app, account, 'phone');
+
+    const response = await deleteAccount(app, caller.accessToken, { password: account.password });
+
+    expect(response.status).toBe(200);
+    expect(db.prepare('SELECT deleted_at FROM users WHERE id = ?').get(account.id)).toEqual({
+      deleted_at: expect.any(Number) as number,
+    });
+    for (const session of [caller, other]) {
+      expectError(await profile(app, session.accessToken), ErrorCodes.SESSION_REVOKED);
+      expectError(await refresh(app, session.refreshToken), ErrorCodes.SESSION_REVOKED);
+    }
+    expectError(await login(app, account.email, account.password), ErrorCodes.INVALID_CREDENTIALS);
+    const again = await request(app)
+      .post('/api/auth/register')
+      .send(newAccountInput({ email: account.email }));
+    expect(again.status).toBe(201);
+    expect((again.body as { data: { user: { id: string } } }).data.user.id).not.toBe(account.id);
+  });
+
+  it('when the password is wrong, then 403 PASSWORD_INCORRECT and nothing changes', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account);
+    const before = snapshot(db);
+
+    const response = await deleteAccount(app, caller.accessToken, {
+      password: 'Not-the-password-1!',
+    });
+
+    expectError(response, ErrorCodes.PASSWORD_INCORRECT);
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('when the request has no access token, then 401 and nothing changes', async () => {
+    const { app, db } = buildTestApp();
+    const account = await registerAccount(app);
+    const before = snapshot(db);
+
+    const response = await request(app)
+      .delete('/api/auth/account')
+      .send({ password: account.password });
+
+    expectError(response, ErrorCodes.TOKEN_MISSING);
+    expect(snapshot(db)).toEqual(before);
+  });
+});
