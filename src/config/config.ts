@@ -1,7 +1,6 @@
 // Loads and checks the configuration once at start: a typed, frozen Config, or a ConfigError naming each bad variable.
 import { envSchema, withoutEmptyValues, type Env, type LogLevel } from './env-schema.js';
-import { generateSecretPair, loadOrCreateDevSecrets } from './dev-secrets.js';
-import { secretWeakness } from './secret-strength.js';
+import { checkConfiguration, resolveSecrets } from './config-rules.js';
 import type { TrustProxy } from './trust-proxy.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -92,113 +91,18 @@ export function loadConfig(
     );
   }
   const env = parsed.data;
-  const warnings: string[] = [];
-  const problems: string[] = [];
+  const findings = { problems: [] as string[], warnings: [] as string[] };
   const secrets = resolveSecrets(
     env,
     options.devSecretsFile ?? './data/dev-secrets.json',
-    warnings,
+    findings.warnings,
   );
-  checkSecrets(env, secrets, problems, warnings);
-  checkLifetimes(env, problems);
-  if (env.REFRESH_TOKEN_TRANSPORT === 'cookie' && env.CORS_ORIGINS.includes('*')) {
-    problems.push(
-      'CORS_ORIGINS: a wildcard (*) cannot be used with REFRESH_TOKEN_TRANSPORT=cookie (credentials need named origins)',
-    );
-  }
-  if (env.NODE_ENV === 'production') checkProductionTransport(env, problems, warnings);
+  checkConfiguration(env, secrets, findings);
   const { access, refresh } = secrets;
-  if (problems.length > 0 || access === undefined || refresh === undefined) {
-    throw new ConfigError(problems);
+  if (findings.problems.length > 0 || access === undefined || refresh === undefined) {
+    throw new ConfigError(findings.problems);
   }
-  return { config: deepFreeze(toConfig(env, { access, refresh })), warnings };
-}
-
-interface Secrets {
-  access: string | undefined;
-  refresh: string | undefined;
-}
-
-function resolveSecrets(env: Env, devSecretsFile: string, warnings: string[]): Secrets {
-  const given = { access: env.JWT_ACCESS_SECRET, refresh: env.JWT_REFRESH_SECRET };
-  if (given.access !== undefined && given.refresh !== undefined) return given;
-  if (env.NODE_ENV === 'production') return given;
-  if (env.NODE_ENV === 'test') {
-    const generated = generateSecretPair();
-    return {
-      access: given.access ?? generated.access,
-      refresh: given.refresh ?? generated.refresh,
-    };
-  }
-  const stored = loadOrCreateDevSecrets(devSecretsFile);
-  const missing = [
-    ...(given.access === undefined ? ['JWT_ACCESS_SECRET'] : []),
-    ...(given.refresh === undefined ? ['JWT_REFRESH_SECRET'] : []),
-  ];
-  warnings.push(
-    `${missing.join(' and ')} not set: using development secrets kept in ${devSecretsFile}. Never do this in production.`,
-  );
-  return { access: given.access ?? stored.access, refresh: given.refresh ?? stored.refresh };
-}
-
-function checkSecrets(env: Env, secrets: Secrets, problems: string[], warnings: string[]): void {
-  const production = env.NODE_ENV === 'production';
-  const named: Array<[string, string | undefined]> = [
-    ['JWT_ACCESS_SECRET', secrets.access],
-    ['JWT_REFRESH_SECRET', secrets.refresh],
-    ['JWT_ACCESS_SECRET_PREVIOUS', env.JWT_ACCESS_SECRET_PREVIOUS],
-    ['JWT_REFRESH_SECRET_PREVIOUS', env.JWT_REFRESH_SECRET_PREVIOUS],
-  ];
-  for (const [name, secret] of named) {
-    if (secret === undefined) {
-      if (production && !name.endsWith('_PREVIOUS'))
-        problems.push(`${name}: is required in production`);
-      continue;
-    }
-    const weakness = secretWeakness(secret);
-    if (weakness === undefined) continue;
-    if (production) problems.push(`${name}: ${weakness}`);
-    else if (env.NODE_ENV === 'development') warnings.push(`${name}: ${weakness}`);
-  }
-  // A secret that signs or verifies one kind of token must never verify the other kind.
-  const [access, refresh, accessPrevious, refreshPrevious] = named;
-  for (const accessSide of [access, accessPrevious]) {
-    for (const refreshSide of [refresh, refreshPrevious]) {
-      if (accessSide?.[1] === undefined || accessSide[1] !== refreshSide?.[1]) continue;
-      // Name the variable the operator most likely just set: a _PREVIOUS one if involved.
-      const [blamed, other] = accessSide[0].endsWith('_PREVIOUS')
-        ? [accessSide[0], refreshSide[0]]
-        : [refreshSide[0], accessSide[0]];
-      problems.push(`${blamed}: must differ from ${other}`);
-    }
-  }
-}
-
-function checkLifetimes(env: Env, problems: string[]): void {
-  if (env.JWT_ACCESS_TTL >= env.JWT_REFRESH_TTL) {
-    problems.push('JWT_ACCESS_TTL: must be shorter than JWT_REFRESH_TTL');
-  }
-}
-
-function checkProductionTransport(env: Env, problems: string[], warnings: string[]): void {
-  if (env.CORS_ORIGINS.length === 0) {
-    problems.push(
-      'CORS_ORIGINS: is required in production (a comma-separated list of allowed origins)',
-    );
-  }
-  if (env.CORS_ORIGINS.includes('*')) {
-    problems.push(
-      'CORS_ORIGINS: a wildcard (*) is refused in production; list the allowed origins',
-    );
-  }
-  if (env.TRUST_PROXY === false && !env.ALLOW_INSECURE_HTTP) {
-    problems.push(
-      'TRUST_PROXY: production needs HTTPS; name the load balancer that terminates TLS in TRUST_PROXY, or set ALLOW_INSECURE_HTTP=true on purpose',
-    );
-  }
-  if (env.ALLOW_INSECURE_HTTP) {
-    warnings.push('ALLOW_INSECURE_HTTP=true: production is serving plain HTTP on purpose.');
-  }
+  return { config: deepFreeze(toConfig(env, { access, refresh })), warnings: findings.warnings };
 }
 
 function toConfig(env: Env, secrets: { access: string; refresh: string }): Config {
