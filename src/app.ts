@@ -6,16 +6,18 @@ import type { PasswordHasher } from './auth/passwords/password-hasher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { errorHandler } from './http/error-handler.js';
-import { methodNotAllowed, notFound } from './http/fallback-routes.js';
+import { notFound } from './http/fallback-routes.js';
 import { jsonBody } from './http/json-body.js';
 import './http/locals.js';
 import { requestId } from './http/request-id.js';
-import { rememberMountPath, requestLogging } from './http/request-logging.js';
+import { createProbeRoutes } from './http/probe-routes.js';
+import { rememberMountPath, observeRequests } from './http/request-observer.js';
 import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { AuthStore } from './storage/ports.js';
 
 export type { Lifecycle } from './http/shutdown-gate.js';
@@ -28,19 +30,33 @@ export interface AppDeps {
   hasher: PasswordHasher;
   /** Rate-limit and login-throttle counters; this process's memory when omitted. */
   counters?: CounterStore;
+  /** Whether `counters` are shared through Redis, which readiness then checks. */
+  sharedCounters?: boolean;
+  /** The process's metrics; a registry of this app's own (without process metrics) when omitted. */
+  metrics?: Metrics;
   lifecycle?: Lifecycle;
 }
 
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
+  const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
   const authRoutes = createAuthFeature({
     config,
     store: deps.store,
     clock: deps.clock,
     hasher: deps.hasher,
-    counters: deps.counters ?? createMemoryCounterStore(deps.clock),
-    audit: createAuditLog(logger),
+    counters,
+    metrics,
+    audit: createAuditLog(logger, metrics),
+  });
+  const probeRoutes = createProbeRoutes({
+    store: deps.store,
+    counters,
+    sharedCounters: deps.sharedCounters ?? false,
+    metrics,
+    metricsToken: config.metricsToken,
   });
 
   const app = express();
@@ -51,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.http.trustProxy);
 
   app.use(requestId());
-  app.use(requestLogging(logger));
+  app.use(observeRequests(logger, metrics));
   // Headers first, so that every answer, refusals included, carries them.
   app.use(securityHeaders());
   app.use(corsPolicy(config));
@@ -59,12 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requireHttps(config));
   app.use(jsonBody(config.http.bodyLimitBytes));
 
-  app
-    .route('/health')
-    .get((_req, res) => {
-      res.json({ success: true, data: { status: 'ok' } });
-    })
-    .all(methodNotAllowed);
+  app.use(probeRoutes);
   app.use('/api/auth', rememberMountPath, authRoutes);
 
   app.use(notFound);

@@ -5,6 +5,7 @@ import { createBcryptHasher } from './auth/passwords/password-hasher.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
 import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
 import { describeRedisUrl } from './limits/redis-connection.js';
 import { openCounters } from './limits/open-counters.js';
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
       logger,
       hasher: createBcryptHasher(config.passwords.bcryptRounds),
       counters,
+      sharedCounters: config.redis !== undefined,
+      metrics: createMetrics({ processMetrics: true }),
       lifecycle,
     });
     const server = await startHttpServer(app, config.http);

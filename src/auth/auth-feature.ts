@@ -7,6 +7,7 @@ import { createRateLimiters } from '../http/rate-limits.js';
 import { createRefreshTokenTransport } from '../http/refresh-token-transport.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { AuthStore } from '../storage/ports.js';
 import { createAccountController } from './account-controller.js';
 import { createAccountService } from './account-service.js';
@@ -24,6 +25,7 @@ export interface AuthFeatureDeps {
   clock: Clock;
   hasher: PasswordHasher;
   counters: CounterStore;
+  metrics: Metrics;
   audit: AuditLog;
 }
 
@@ -48,6 +50,6 @@ export function createAuthFeature(deps: AuthFeatureDeps) {
     account: createAccountController(account, transport),
     requireAccessToken: requireAccessToken(auth),
     csrfCheck: transport.csrfCheck,
-    limits: createRateLimiters(config.limits, deps.counters, clock),
+    limits: createRateLimiters(config.limits, deps.counters, clock, deps.metrics),
   });
 }

@@ -61,10 +61,11 @@ function checkSecrets(env: Env, secrets: Secrets, problems: string[], warnings: 
     ['JWT_ACCESS_SECRET_PREVIOUS', env.JWT_ACCESS_SECRET_PREVIOUS],
     ['JWT_REFRESH_SECRET_PREVIOUS', env.JWT_REFRESH_SECRET_PREVIOUS],
   ];
-  for (const [name, secret] of named) {
+  const required = new Set(['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']);
+  // The metrics token is a bearer secret too: optional, but never weak in production.
+  for (const [name, secret] of [...named, ['METRICS_TOKEN', env.METRICS_TOKEN] as const]) {
     if (secret === undefined) {
-      if (production && !name.endsWith('_PREVIOUS'))
-        problems.push(`${name}: is required in production`);
+      if (production && required.has(name)) problems.push(`${name}: is required in production`);
       continue;
     }
     const weakness = secretWeakness(secret);

@@ -47,6 +47,8 @@ export interface Config {
     readonly loginThrottleFailures: number;
   };
   readonly log: { readonly level: LogLevel };
+  /** Bearer token that unlocks GET /metrics; the endpoint does not exist without it. */
+  readonly metricsToken: string | undefined;
 }
 
 /** MongoDB when MONGODB_URI is set, otherwise the embedded SQLite file. */
@@ -161,6 +163,7 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
       loginThrottleFailures: env.LOGIN_THROTTLE_FAILURES,
     },
     log: { level: env.LOG_LEVEL },
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

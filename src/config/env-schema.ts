@@ -105,6 +105,7 @@ export const envSchema = z.object({
   CORS_ORIGINS: corsOrigins.default([]),
   TRUST_PROXY: trustProxy.default(false),
   ALLOW_INSECURE_HTTP: flag.default(false),
+  METRICS_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(10_240),
   SHUTDOWN_TIMEOUT: durationSeconds(1, 600).default(10),

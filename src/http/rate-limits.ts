@@ -5,6 +5,7 @@ import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { CounterStore } from '../limits/counter-store.js';
+import type { Metrics } from '../observability/metrics.js';
 import { AppError } from './app-error.js';
 
 const MINUTE = 60_000;
@@ -53,6 +54,7 @@ export function createRateLimiters(
   limits: Config['limits'],
   counters: CounterStore,
   clock: Clock,
+  metrics: Pick<Metrics, 'countRateLimited'>,
 ): RateLimiters {
   const limiter = (name: RateLimitName): RequestHandler =>
     rateLimit({
@@ -64,6 +66,7 @@ export function createRateLimiters(
       store: counterStoreAdapter(counters, clock, name),
       // The library sets Retry-After first; the one error handler writes the body.
       handler: (_req, _res, next) => {
+        metrics.countRateLimited(name);
         next(new AppError('TOO_MANY_REQUESTS'));
       },
       // X-Forwarded-For is ignored unless TRUST_PROXY names the proxy: on purpose, not a misconfiguration.

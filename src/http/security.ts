@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import { AppError } from './app-error.js';
 
-const PROBE_PATHS = new Set(['/health']);
+const PROBE_PATHS = new Set(['/health', '/ready']);
 
 /** Routing is case-insensitive and ignores a trailing slash, so the probe check must be too. */
 const isProbe = (path: string) => PROBE_PATHS.has(path.toLowerCase().replace(/\/+$/, ''));

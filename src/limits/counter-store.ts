@@ -20,6 +20,8 @@ export interface CounterStore {
   /** Takes one back (never below zero), within the current window. */
   decrement(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+  /** Resolves when the store answers now; rejects otherwise (for readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,9 @@ export function createMemoryCounterStore(clock: Clock, sweepIntervalMs = 60_000)
     },
     reset(key) {
       counters.delete(key);
+      return Promise.resolve();
+    },
+    ping() {
       return Promise.resolve();
     },
     close() {

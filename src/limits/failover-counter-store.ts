@@ -44,6 +44,8 @@ export function createFailoverCounterStore(
     get: (key) => attempt((store) => store.get(key)),
     decrement: (key) => attempt((store) => store.decrement(key)),
     reset: (key) => attempt((store) => store.reset(key)),
+    // Ready means Redis answers: counting in memory is the fallback, not the configured state.
+    ping: () => shared.ping(),
     async close() {
       await Promise.all([shared.close(), local.close()]);
     },

@@ -71,6 +71,10 @@ export function createRedisCounterStore(
       await client.del(at(key));
     },
 
+    async ping() {
+      await client.ping();
+    },
+
     async close() {
       if (client.isOpen) await client.close();
     },

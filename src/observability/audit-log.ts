@@ -1,5 +1,6 @@
 // Security-relevant events as structured log lines with `event` set, for alerting and forensics.
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 
 export type AuditEvent =
   | 'register'
@@ -19,11 +20,16 @@ export interface AuditLog {
   record(event: AuditEvent, fields: Record<string, unknown>): void;
 }
 
-export function createAuditLog(logger: Logger): AuditLog {
+/** Writes each event as a log line and, when metrics are kept, counts it. */
+export function createAuditLog(
+  logger: Logger,
+  metrics?: Pick<Metrics, 'countAuditEvent'>,
+): AuditLog {
   const audit = logger.child({ channel: 'audit' });
   return {
     record(event, fields) {
       audit.info({ event, ...fields }, event);
+      metrics?.countAuditEvent(event, fields);
     },
   };
 }

@@ -152,6 +152,8 @@ export interface SessionStore {
 }
 
 export interface AuthStore extends UserStore, SessionStore {
+  /** Resolves when the database answers a trivial query now; rejects otherwise (for readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../../src/auth/passwords/password-hasher.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { CounterStore } from '../../src/limits/counter-store.js';
 import type { AuthStore } from '../../src/storage/ports.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
@@ -38,6 +39,8 @@ export interface TestAppOptions {
   hasher?: PasswordHasher;
   /** An existing database, to share one store between apps (e.g. before and after a secret rotation). */
   db?: Database.Database;
+  /** Counters standing in for a shared (Redis) store, which readiness then checks. */
+  sharedCounters?: CounterStore;
 }
 
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
@@ -50,7 +53,15 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const logger = createLogger({ level: 'debug', destination: logs.stream });
   const hasher = options.hasher ?? createBcryptHasher(4);
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const app = createApp({ config, store, clock, logger, hasher, lifecycle });
+  const app = createApp({
+    config,
+    store,
+    clock,
+    logger,
+    hasher,
+    lifecycle,
+    ...(options.sharedCounters ? { counters: options.sharedCounters, sharedCounters: true } : {}),
+  });
   if (!options.db) onTestFinished(() => realStore.close());
   return { app, config, store, db, clock, logs, hasher, lifecycle };
 }

@@ -135,6 +135,7 @@ describe('mongo store on a connection that is not up', () => {
     updatePasswordHash: (store) =>
       store.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
     addRefreshToken: (store) => store.addRefreshToken(token, NOW),
+    ping: (store) => store.ping(),
     revokeUserSessions: (store) => store.revokeUserSessions(session.userId, 'logout_all', NOW),
     listLiveSessions: (store) => store.listLiveSessions(session.userId, NOW),
     sweepExpired: (store) => store.sweepExpired(NOW, 100),
@@ -179,6 +180,7 @@ describe('guardUnavailable', () => {
       softDeleteUser: vi.fn<AuthStore['softDeleteUser']>(),
       updatePasswordHash: vi.fn<AuthStore['updatePasswordHash']>(),
       addRefreshToken: vi.fn<AuthStore['addRefreshToken']>(),
+      ping: vi.fn<AuthStore['ping']>(),
       revokeUserSessions: vi.fn<AuthStore['revokeUserSessions']>(),
       listLiveSessions: vi.fn<AuthStore['listLiveSessions']>(),
       sweepExpired: vi.fn<AuthStore['sweepExpired']>(),

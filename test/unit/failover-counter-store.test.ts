@@ -28,6 +28,7 @@ function fakeSharedStore(clock: FakeClock) {
     get: (key) => reach(() => inner.get(key)),
     decrement: (key) => reach(() => inner.decrement(key)),
     reset: (key) => reach(() => inner.reset(key)),
+    ping: () => reach(() => inner.ping()),
     close: async () => {
       state.closed = true;
       await inner.close();
@@ -166,5 +167,17 @@ describe('failover counter store', () => {
 
     expect(shared.state.closed).toBe(true);
     expect(isLocalClosed()).toBe(true);
+  });
+});
+
+describe('failover counter store readiness', () => {
+  it('when Redis answers, then ping resolves; when it does not, then ping rejects though counting goes on in memory', async () => {
+    const { store, shared } = failoverStore();
+    await expect(store.ping()).resolves.toBeUndefined();
+
+    shared.state.failing = true;
+
+    await expect(store.ping()).rejects.toThrow();
+    await expect(store.increment('k', 1000)).resolves.toMatchObject({ count: 1 });
   });
 });

@@ -21,6 +21,7 @@ function recordingStore(inner: CounterStore) {
     get: (key) => inner.get(noted(key)),
     decrement: (key) => inner.decrement(noted(key)),
     reset: (key) => inner.reset(noted(key)),
+    ping: () => inner.ping(),
     close: () => inner.close(),
   };
   return { store, keys };

@@ -226,6 +226,10 @@ export function createMongoStore(
       return { refreshTokens: removedTokens, sessions: removedSessions };
     },
 
+    async ping() {
+      await connection.db?.admin().ping();
+    },
+
     async close() {
       await connection.close();
     },

@@ -47,6 +47,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
   migrate(db);
 
   const sql = {
+    ping: db.prepare(STATEMENTS.ping),
     insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
     liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
     liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
@@ -204,6 +205,10 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       const sessions =
         refreshTokens < limit ? sql.sweepSessions.run(now.getTime(), limit).changes : 0;
       return { refreshTokens, sessions };
+    },
+
+    async ping() {
+      sql.ping.get();
     },
 
     async close() {

@@ -1,9 +1,14 @@
-// One lean log line per request: method, route, status, duration, request id. No headers or bodies, so nothing
-// secret can reach it and no redaction pass is needed on the hot path.
+// What every request leaves behind when it ends: one lean log line (method, route, status, duration, request id; no
+// headers or bodies, so nothing secret can reach it and no redaction pass is needed on the hot path) and one
+// observation in the request-duration histogram, both from a single measurement.
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
-export function requestLogging(logger: Logger): RequestHandler {
+export function observeRequests(
+  logger: Logger,
+  metrics: Pick<Metrics, 'observeRequest'>,
+): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
     // At debug level only: shows a request the server has taken, before it finishes (e.g. during a shutdown).
@@ -13,10 +18,12 @@ export function requestLogging(logger: Logger): RequestHandler {
       if (logged) return;
       logged = true;
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const route = routeOf(req, res.locals.mountPath);
+      metrics.observeRequest(req.method, route, res.statusCode, durationMs / 1000);
       const line = {
         reqId: res.locals.requestId,
         method: req.method,
-        route: routeOf(req, res.locals.mountPath),
+        route,
         status: res.statusCode,
         ms: Math.round(durationMs * 10) / 10,
         ...(res.locals.errorCode ? { error: res.locals.errorCode } : {}),

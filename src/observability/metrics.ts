@@ -1,0 +1,89 @@
+// Prometheus metrics (prom-client) in a registry of the app's own: process metrics, request durations by route and
+// status, and counters of auth events. Auth counters are fed by the audit log, so an event and its count can never
+// disagree.
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { AuditEvent } from './audit-log.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  countAuditEvent(event: AuditEvent, fields: Record<string, unknown>): void;
+  countRateLimited(limit: string): void;
+}
+
+export interface MetricsOptions {
+  /** CPU, memory, event-loop lag, GC: on for the real process, off for the many apps tests build. */
+  processMetrics: boolean;
+}
+
+export function createMetrics(options: MetricsOptions): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const registrations = counter('auth_registrations_total', 'Accounts created.');
+  const logins = counter('auth_logins_total', 'Login attempts by outcome and failure reason.', [
+    'outcome',
+    'reason',
+  ]);
+  const lockouts = counter('auth_lockouts_total', 'Accounts locked after repeated failed logins.');
+  const refreshes = counter('auth_token_refreshes_total', 'Refresh-token rotations.', ['outcome']);
+  const reuse = counter(
+    'auth_refresh_token_reuse_total',
+    'Used refresh tokens presented again (their sessions were ended).',
+  );
+  const logouts = counter('auth_logouts_total', 'Sessions ended by their users.', ['scope']);
+  const passwordChanges = counter('auth_password_changes_total', 'Passwords changed.');
+  const deletions = counter('auth_account_deletions_total', 'Accounts deleted.');
+  const rateLimited = counter('http_rate_limited_total', 'Requests refused by a rate limit.', [
+    'limit',
+  ]);
+
+  // Every counter starts at 0 with its labels, so alert expressions see a series before the first event.
+  logins.labels('success', 'none').inc(0);
+  for (const reason of ['wrong_password', 'unknown_email', 'locked']) {
+    logins.labels('failure', reason).inc(0);
+  }
+  for (const outcome of ['rotated', 'grace']) refreshes.labels(outcome).inc(0);
+  for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
+  for (const limit of ['login', 'register', 'refresh', 'api']) rateLimited.labels(limit).inc(0);
+
+  /** The counter (with its labels) each audit event adds one to. */
+  const counterFor: Partial<
+    Record<AuditEvent, (fields: Record<string, unknown>) => { inc(): void }>
+  > = {
+    register: () => registrations,
+    'login.success': () => logins.labels('success', 'none'),
+    'login.failure': (fields) => logins.labels('failure', String(fields.reason)),
+    'login.lockout': () => lockouts,
+    'token.refresh': () => refreshes.labels('rotated'),
+    'token.refresh_in_grace': () => refreshes.labels('grace'),
+    'token.reuse_detected': () => reuse,
+    logout: () => logouts.labels('session'),
+    'session.revoked': () => logouts.labels('session'),
+    logout_all: () => logouts.labels('all'),
+    'password.changed': () => passwordChanges,
+    'account.deleted': () => deletions,
+  };
+
+  return {
+    registry,
+    observeRequest(method, route, status, seconds) {
+      requestDuration.labels(method, route, String(status)).observe(seconds);
+    },
+    countAuditEvent(event, fields) {
+      counterFor[event]?.(fields).inc();
+    },
+    countRateLimited(limit) {
+      rateLimited.labels(limit).inc();
+    },
+  };
+}
