@@ -12,6 +12,8 @@ import { openCounters } from './limits/open-counters.js';
 import { describeStore, openStore } from './storage/open-store.js';
 import { startHttpServer } from './server/http-server.js';
 import { exitOnSignals } from './server/shutdown.js';
+import { loadTlsCredentials } from './server/tls-credentials.js';
+import { reloadTlsOnSighup } from './server/tls-reload.js';
 
 function loadConfigOrExit(): LoadedConfig {
   dotenv.config({ quiet: true });
@@ -58,7 +60,9 @@ async function main(): Promise<void> {
       metrics: createMetrics({ processMetrics: true }),
       lifecycle,
     });
-    const server = await startHttpServer(app, config.http);
+    const tls = config.http.tls === undefined ? undefined : loadTlsCredentials(config.http.tls);
+    const server = await startHttpServer(app, config.http, tls);
+    reloadTlsOnSighup(server, config.http.tls, logger);
     exitOnSignals({
       server,
       lifecycle,
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
         port: server.address.port,
         env: config.env,
         store: describeStore(config),
+        tls: tls?.summary ?? false,
         rateLimits: config.redis === undefined ? 'memory' : describeRedisUrl(config.redis.url),
       },
       'listening',

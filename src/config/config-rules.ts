@@ -50,6 +50,10 @@ export function checkConfiguration(
       'CORS_ORIGINS: a wildcard (*) cannot be used with REFRESH_TOKEN_TRANSPORT=cookie (credentials need named origins)',
     );
   }
+  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+    const missing = env.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+    problems.push(`${missing}: TLS_CERT_FILE and TLS_KEY_FILE go together; set both or neither`);
+  }
   if (env.NODE_ENV === 'production') checkProductionTransport(env, problems, warnings);
 }
 
@@ -104,9 +108,10 @@ function checkProductionTransport(env: Env, problems: string[], warnings: string
       'CORS_ORIGINS: a wildcard (*) is refused in production; list the allowed origins',
     );
   }
-  if (env.TRUST_PROXY === false && !env.ALLOW_INSECURE_HTTP) {
+  const terminatesTls = env.TLS_CERT_FILE !== undefined && env.TLS_KEY_FILE !== undefined;
+  if (!terminatesTls && env.TRUST_PROXY === false && !env.ALLOW_INSECURE_HTTP) {
     problems.push(
-      'TRUST_PROXY: production needs HTTPS; name the load balancer that terminates TLS in TRUST_PROXY, or set ALLOW_INSECURE_HTTP=true on purpose',
+      'TRUST_PROXY: production needs HTTPS; set TLS_CERT_FILE and TLS_KEY_FILE, or name the load balancer that terminates TLS in TRUST_PROXY, or set ALLOW_INSECURE_HTTP=true on purpose',
     );
   }
   if (env.ALLOW_INSECURE_HTTP) {

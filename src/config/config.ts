@@ -14,6 +14,8 @@ export interface Config {
     readonly trustProxy: TrustProxy;
     readonly corsOrigins: readonly string[];
     readonly requireHttps: boolean;
+    /** Native TLS: the server itself listens over HTTPS with these files (reloaded on SIGHUP). */
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
     readonly shutdownTimeoutMs: number;
   };
   readonly jwt: {
@@ -118,6 +120,10 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
       trustProxy: env.TRUST_PROXY,
       corsOrigins: env.CORS_ORIGINS,
       requireHttps: production && !env.ALLOW_INSECURE_HTTP,
+      tls:
+        env.TLS_CERT_FILE !== undefined && env.TLS_KEY_FILE !== undefined
+          ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
+          : undefined,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT * 1000,
     },
     jwt: {

@@ -104,6 +104,8 @@ export const envSchema = z.object({
   MONGODB_SOCKET_TIMEOUT: durationSeconds(1, 600).default(30),
   CORS_ORIGINS: corsOrigins.default([]),
   TRUST_PROXY: trustProxy.default(false),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
   ALLOW_INSECURE_HTTP: flag.default(false),
   METRICS_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

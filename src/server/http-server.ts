@@ -1,23 +1,32 @@
 // The HTTP listener: starts it, and closes it gracefully: no new connections, in-flight requests finish, idle
 // keep-alive connections are closed as soon as they go idle, and whatever remains at the deadline is cut.
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error-response.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 export interface RunningServer {
-  server: Server;
+  server: Server | TlsServer;
   address: AddressInfo;
   /** Resolves once every connection is closed; `forced` when the deadline cut some off. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
+  /**
+   * Serves new connections with these credentials (HTTPS only). Open connections keep the certificate they
+   * negotiated, so nothing is dropped.
+   */
+  replaceTlsCredentials(credentials: TlsCredentials): void;
 }
 
 const IDLE_SWEEP_MS = 100;
 
+/** Listens over HTTPS when given TLS credentials, plain HTTP otherwise. */
 export function startHttpServer(
   handler: RequestListener,
   listen: { host: string; port: number },
+  tls?: TlsCredentials,
 ): Promise<RunningServer> {
-  const server = createServer(handler);
+  const server = tls === undefined ? createServer(handler) : createTlsServer(tls, handler);
   // Slow-loris limits: a client gets 10 s to send its headers and 30 s for the whole request.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -31,12 +40,17 @@ export function startHttpServer(
         server,
         address: server.address() as AddressInfo,
         close: (deadlineMs) => close(server, deadlineMs),
+        replaceTlsCredentials: (credentials) => {
+          if (!('setSecureContext' in server))
+            throw new Error('the server is not listening over TLS');
+          server.setSecureContext(credentials);
+        },
       });
     });
   });
 }
 
-function close(server: Server, deadlineMs: number): Promise<{ forced: boolean }> {
+function close(server: Server | TlsServer, deadlineMs: number): Promise<{ forced: boolean }> {
   return new Promise((resolve) => {
     let forced = false;
     // A keep-alive connection goes idle after its in-flight response; close it then rather than at its timeout.
