@@ -3,7 +3,6 @@
 export const STATEMENTS = {
   insertUser: `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, password_changed_at, deleted_at)
     VALUES (@id, @email, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
-  ping: 'SELECT 1',
   liveUserByEmail: 'SELECT * FROM users WHERE email = ? AND deleted_at IS NULL',
   liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
   updatePasswordHash: `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?
