@@ -15,6 +15,7 @@ import { rememberMountPath, observeRequests } from './http/request-observer.js';
 import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
+import { createApiDocsRoutes } from './openapi/docs-routes.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(probeRoutes);
   app.use('/api/auth', rememberMountPath, authRoutes);
+  // GET /api/openapi.json, GET /api/docs and its assets (full paths, so mounted at the root).
+  app.use(createApiDocsRoutes(config));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { CounterStore } from '../../src/limits/counter-store.js';
 import type { AuthStore } from '../../src/storage/ports.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { rememberDocumentedApp } from './documented-apps.js';
 import { FakeClock } from './fake-clock.js';
 import { LogCapture } from './log-capture.js';
 
@@ -62,6 +63,8 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     lifecycle,
     ...(options.sharedCounters ? { counters: options.sharedCounters, sharedCounters: true } : {}),
   });
+  // Every answer this app gives supertest is checked against the API document (test/setup/).
+  rememberDocumentedApp(app, config);
   if (!options.db) onTestFinished(() => realStore.close());
   return { app, config, store, db, clock, logs, hasher, lifecycle };
 }

@@ -1,0 +1,86 @@
+// The response bodies of the auth routes, described once as zod schemas: the API document is generated from them,
+// and the API tests check every answer against them. They describe what the controllers send; they validate nothing
+// at run time.
+import { z } from 'zod';
+import type { PublicUser } from './public-user.js';
+import type { TokenPair } from './token-pair.js';
+
+/** `{success: true, message?, data}`: the message only where the controller sends one, so both shapes stay exact. */
+export function successBody<Data extends z.ZodType>(data: Data, options: { message: boolean }) {
+  const envelope = { success: z.literal(true), data };
+  return options.message
+    ? z.object({ ...envelope, message: z.string().describe('A short human-readable summary.') })
+    : z.object(envelope);
+}
+
+const timestamp = z.iso.datetime().describe('ISO 8601, UTC.');
+
+export const publicUserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string().describe('Trimmed, NFC-normalized and lower-cased.'),
+    name: z.string(),
+    role: z.enum(['user', 'admin']),
+    createdAt: timestamp,
+  })
+  .describe('The user as the API shows it: never the password hash or internal fields.');
+
+const seconds = z.int().nonnegative();
+
+/** Body transport: the whole pair travels in JSON. */
+export const tokenPairSchema = z.object({
+  accessToken: z.string().describe('A JWT (HS256); send it as `Authorization: Bearer <token>`.'),
+  refreshToken: z
+    .string()
+    .describe('A JWT (HS256); single use: each refresh returns its successor.'),
+  tokenType: z.literal('Bearer'),
+  expiresIn: seconds.describe('Seconds until the access token expires.'),
+  refreshExpiresIn: seconds.describe('Seconds until the refresh token expires.'),
+});
+
+/** Cookie transport: the refresh token travels only in the HttpOnly cookie, never in JSON. */
+export const cookieTokenPairSchema = tokenPairSchema.omit({ refreshToken: true });
+
+export const sessionSchema = z.object({
+  id: z.uuid(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp,
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean().describe("True on the caller's own session."),
+});
+
+export const userResponse = successBody(z.object({ user: publicUserSchema }), { message: false });
+export const registeredResponse = successBody(z.object({ user: publicUserSchema }), {
+  message: true,
+});
+export const sessionsResponse = successBody(
+  z.object({
+    sessions: z.array(sessionSchema).describe('Most recently used first.'),
+  }),
+  { message: false },
+);
+export const sessionsEndedResponse = successBody(
+  z.object({ sessionsEnded: z.int().nonnegative() }),
+  { message: true },
+);
+/** Logout, ending a session, changing the password, deleting the account: a message and empty data. */
+export const doneResponse = successBody(z.object({}), { message: true });
+
+/** Login and refresh answers for the configured refresh-token transport. */
+export function tokenResponses(transport: 'body' | 'cookie') {
+  const pair = transport === 'body' ? tokenPairSchema : cookieTokenPairSchema;
+  return {
+    login: successBody(z.object({ user: publicUserSchema, ...pair.shape }), { message: false }),
+    refresh: successBody(pair, { message: false }),
+  };
+}
+
+// The interfaces the controllers build their answers with must be exactly what these schemas describe: a change to
+// either side without the other stops the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ResponseSchemasMatchTheirTypes = [
+  Assert<Same<z.output<typeof publicUserSchema>, PublicUser>>,
+  Assert<Same<z.output<typeof tokenPairSchema>, TokenPair>>,
+];
