@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId());
   app.use(observeRequests(logger, metrics));
   // Headers first, so that every answer, refusals included, carries them.
-  app.use(securityHeaders());
+  app.use(securityHeaders(config));
   app.use(corsPolicy(config));
   app.use(refuseWhileShuttingDown(lifecycle));
   app.use(requireHttps(config));

@@ -1,13 +1,10 @@
 // The user as the API shows it: never the password hash or internal fields.
+import type { z } from 'zod';
 import type { UserRecord } from '../storage/ports.js';
+import type { publicUserSchema } from './auth-responses.js';
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRecord['role'];
-  createdAt: string;
-}
+/** Described once, by the response schema the API document is built from. */
+export type PublicUser = z.output<typeof publicUserSchema>;
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return {

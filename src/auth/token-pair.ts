@@ -1,16 +1,11 @@
 // The access + refresh token pair a login or a refresh hands out, and the refresh record the store keeps for it.
+import type { z } from 'zod';
 import type { NewRefreshToken } from '../storage/ports.js';
+import type { tokenPairSchema } from './auth-responses.js';
 import type { IssuedAccessToken, IssuedRefreshToken } from './tokens/token-service.js';
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  /** Seconds. */
-  expiresIn: number;
-  /** Seconds. */
-  refreshExpiresIn: number;
-}
+/** Described once, by the response schema the API document is built from. */
+export type TokenPair = z.output<typeof tokenPairSchema>;
 
 export function toTokenPair(access: IssuedAccessToken, refresh: IssuedRefreshToken): TokenPair {
   return {

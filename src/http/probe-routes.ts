@@ -48,9 +48,17 @@ function requireMetricsToken(token: string | undefined): RequestHandler {
     if (expected === undefined) throw new AppError('NOT_FOUND');
     const given = /^Bearer +(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const challenge = { 'WWW-Authenticate': 'Bearer realm="metrics"' };
-    if (given === undefined) throw new AppError('TOKEN_MISSING', { headers: challenge });
+    if (given === undefined) {
+      throw new AppError('TOKEN_MISSING', {
+        message: 'The metrics token is required.',
+        headers: challenge,
+      });
+    }
     if (!timingSafeEqual(digest(given), expected)) {
-      throw new AppError('TOKEN_INVALID', { headers: challenge });
+      throw new AppError('TOKEN_INVALID', {
+        message: 'The metrics token is invalid.',
+        headers: challenge,
+      });
     }
     next();
   };

@@ -22,13 +22,20 @@ export function requireHttps(config: Config): RequestHandler {
   };
 }
 
-export function securityHeaders(): RequestHandler[] {
+export function securityHeaders(config: Config): RequestHandler[] {
   const hsts = helmet.strictTransportSecurity({
     maxAge: ONE_YEAR_SECONDS,
     includeSubDomains: true,
   });
   return [
-    helmet({ strictTransportSecurity: false }),
+    helmet({
+      strictTransportSecurity: false,
+      // Where plain HTTP is allowed (development, ALLOW_INSECURE_HTTP), upgrading the docs page's asset requests to
+      // https would break it on any host but localhost.
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: config.http.requireHttps ? [] : null },
+      },
+    }),
     // Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
     (req, res, next) => {
       if (req.secure) hsts(req, res, next);

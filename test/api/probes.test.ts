@@ -103,6 +103,9 @@ describe('GET /metrics', () => {
 
     expectError(response, code);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect((response.body as { message: string }).message).toMatch(
+      /^The metrics token is (required|invalid)\.$/,
+    );
   });
 
   it('when auth events happen, then the counters and the request histogram count them', async () => {

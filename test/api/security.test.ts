@@ -29,6 +29,18 @@ describe('security headers', () => {
     expect(response.headers['strict-transport-security']).toBeUndefined();
   });
 
+  it('when HTTPS is required, then the CSP upgrades insecure requests; where plain HTTP is allowed, it does not', async () => {
+    const production = buildTestApp({ env: productionEnv() });
+    const development = buildTestApp();
+
+    const strict = await request(production.app).get('/health');
+    const plain = await request(development.app).get('/health');
+
+    expect(strict.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(plain.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
   it('when a well-formed X-Request-Id is sent, then it is echoed; otherwise a fresh one is made', async () => {
     const { app } = buildTestApp();
 
