@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
 import { guardUnavailable } from '../unavailable-guard.js';
+import { isSqliteUnavailable, isUniqueViolation } from './sqlite-errors.js';
 import { applyPragmas, migrate } from './schema.js';
 import { STATEMENTS } from './statements.js';
 import {
@@ -227,26 +228,4 @@ function createPrivateFile(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
-}
-
-// Result codes that mean the file cannot be written or reached now (read-only, locked past busy_timeout, disk
-// full or failing), as opposed to a bug. Extended codes (SQLITE_IOERR_WRITE, …) share their primary code's prefix.
-const UNAVAILABLE_CODES = [
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_READONLY',
-  'SQLITE_IOERR',
-  'SQLITE_FULL',
-  'SQLITE_CANTOPEN',
-  'SQLITE_PERM',
-];
-
-function isSqliteUnavailable(error: unknown): boolean {
-  if (!(error instanceof Database.SqliteError)) return false;
-  return UNAVAILABLE_CODES.some((code) => error.code === code || error.code.startsWith(`${code}_`));
-}
-
-/** The one place this adapter recognizes the duplicate-key error (only the live-email index can raise it). */
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
