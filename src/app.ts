@@ -20,6 +20,7 @@ import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { AuthStore } from './storage/ports.js';
+import { withSessionCache } from './storage/session-cache.js';
 
 export type { Lifecycle } from './http/shutdown-gate.js';
 
@@ -43,9 +44,13 @@ export function createApp(deps: AppDeps): Express {
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
   const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
+  const store = withSessionCache(deps.store, {
+    clock: deps.clock,
+    ttlMs: config.session.cacheTtlMs,
+  });
   const authRoutes = createAuthFeature({
     config,
-    store: deps.store,
+    store,
     clock: deps.clock,
     hasher: deps.hasher,
     counters,
@@ -53,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
     audit: createAuditLog(logger, metrics),
   });
   const probeRoutes = createProbeRoutes({
-    store: deps.store,
+    store,
     counters,
     sharedCounters: deps.sharedCounters ?? false,
     metrics,

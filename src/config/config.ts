@@ -28,7 +28,11 @@ export interface Config {
     readonly issuer: string;
     readonly audience: string;
   };
-  readonly session: { readonly maxAgeSeconds: number };
+  readonly session: {
+    readonly maxAgeSeconds: number;
+    /** How long a live session is served from this process's memory (0: every check asks the store). */
+    readonly cacheTtlMs: number;
+  };
   readonly refreshTokens: {
     /** Where clients send and receive refresh tokens: the JSON body, or an HttpOnly cookie (browser apps). */
     readonly transport: 'body' | 'cookie';
@@ -136,7 +140,7 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     },
-    session: { maxAgeSeconds: env.SESSION_MAX_AGE },
+    session: { maxAgeSeconds: env.SESSION_MAX_AGE, cacheTtlMs: env.SESSION_CACHE_TTL * 1000 },
     refreshTokens: {
       transport: env.REFRESH_TOKEN_TRANSPORT,
       cookie: {

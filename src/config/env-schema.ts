@@ -75,6 +75,7 @@ export const envSchema = z.object({
   JWT_ACCESS_TTL: durationSeconds(30, 86_400).default(15 * 60),
   JWT_REFRESH_TTL: durationSeconds(60, 365 * 86_400).default(7 * 86_400),
   SESSION_MAX_AGE: durationSeconds(60, 365 * 86_400).default(30 * 86_400),
+  SESSION_CACHE_TTL: durationSeconds(0, 60).default(2),
   REFRESH_TOKEN_TRANSPORT: z.enum(['body', 'cookie']).default('body'),
   REFRESH_COOKIE_SAMESITE: z.enum(['strict', 'lax', 'none']).default('strict'),
   REFRESH_REUSE_GRACE_SECONDS: integer(0, 60).default(0),

@@ -1,0 +1,92 @@
+// The session check behind every protected request, served from a small in-process cache (DESIGN §4): a live
+// session and its user are kept for a short TTL, so a client's requests do not each cost two store lookups. Every
+// revocation made through this process clears the affected entries at once; other instances see a revocation once
+// their entry expires (at most the TTL later). Expiry is re-checked on every hit.
+import type { Clock } from '../clock.js';
+import type { AuthStore, LiveSession } from './ports.js';
+
+export interface SessionCacheOptions {
+  clock: Clock;
+  /** How long a looked-up live session is served from memory; 0 turns the cache off. */
+  ttlMs: number;
+  /** Beyond this many sessions the oldest entries are dropped (a bound on memory, whatever the traffic). */
+  maxEntries?: number;
+}
+
+interface Entry {
+  live: LiveSession;
+  cachedAt: number;
+}
+
+export function withSessionCache(store: AuthStore, options: SessionCacheOptions): AuthStore {
+  const { clock, ttlMs, maxEntries = 10_000 } = options;
+  if (ttlMs <= 0) return store;
+  const entries = new Map<string, Entry>();
+
+  const forgetSession = (sessionId: string) => entries.delete(sessionId);
+  const forgetUser = (userId: string) => {
+    for (const [sessionId, entry] of entries) {
+      if (entry.live.user.id === userId) entries.delete(sessionId);
+    }
+  };
+  /** Cleared before the write and again after it, so a lookup racing the write cannot re-cache the old state. */
+  async function clearing<T>(forget: () => void, write: () => Promise<T>): Promise<T> {
+    forget();
+    try {
+      return await write();
+    } finally {
+      forget();
+    }
+  }
+
+  return {
+    ...store,
+
+    async findLiveSession(sessionId, now) {
+      const entry = entries.get(sessionId);
+      if (entry && clock.now() - entry.cachedAt < ttlMs) {
+        if (entry.live.session.expiresAt > now) return entry.live;
+        entries.delete(sessionId);
+        return undefined;
+      }
+      const live = await store.findLiveSession(sessionId, now);
+      if (live) {
+        entries.delete(sessionId);
+        entries.set(sessionId, { live, cachedAt: clock.now() });
+        // Maps iterate in insertion order: the first key is the oldest entry.
+        if (entries.size > maxEntries) entries.delete(entries.keys().next().value ?? '');
+      } else {
+        entries.delete(sessionId);
+      }
+      return live;
+    },
+
+    revokeSession: (sessionId, reason, now) =>
+      clearing(
+        () => forgetSession(sessionId),
+        () => store.revokeSession(sessionId, reason, now),
+      ),
+    revokeUserSessions: (userId, reason, now, exceptSessionId) =>
+      clearing(
+        () => {
+          forgetUser(userId);
+        },
+        () => store.revokeUserSessions(userId, reason, now, exceptSessionId),
+      ),
+    softDeleteUser: (userId, now) =>
+      clearing(
+        () => {
+          forgetUser(userId);
+        },
+        () => store.softDeleteUser(userId, now),
+      ),
+    // The cached user carries the hash that change-password and account deletion check against.
+    updatePasswordHash: (userId, passwordHash, now) =>
+      clearing(
+        () => {
+          forgetUser(userId);
+        },
+        () => store.updatePasswordHash(userId, passwordHash, now),
+      ),
+  };
+}
