@@ -1,0 +1,109 @@
+// autocannon, wrapped: one load run in, the figures the report needs out. Latencies are taken from every response
+// at autocannon's microsecond timing (its own histogram rounds to whole milliseconds, too coarse for a ~2 ms route),
+// and only 200s count as successes: req/s is 200s per second, everything else is reported apart.
+import autocannon from 'autocannon';
+import { readCpuSeconds, readMachineCpuSeconds } from './proc.js';
+
+export interface Load {
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Requests per second over all connections; unlimited when omitted. */
+  overallRate?: number;
+  setupClient?: (client: autocannon.Client) => void;
+  /** The server's pid, to report the CPU time it spent per response. */
+  pid?: number;
+}
+
+export interface Figures {
+  /** 200 answers per second. */
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  responses: number;
+  successes: number;
+  /** Answers other than 200, by status. */
+  otherStatuses: Record<string, number>;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Server CPU time (all threads) per response, in microseconds, when the load named the server's pid. */
+  cpuUsPerResponse?: number;
+  /**
+   * Cores' worth of CPU that neither the server nor this process used during the run (other processes, and time
+   * the hypervisor took): when well above 0, the figures are disturbed. Known only when the load named the pid.
+   */
+  otherCores?: number;
+  seconds: number;
+}
+
+export function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export const roundTo = (value: number, digits: number) => Number(value.toFixed(digits));
+
+export async function runLoad(load: Load): Promise<Figures> {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const options: autocannon.Options = {
+    url: load.url,
+    connections: load.connections,
+    duration: load.seconds,
+    method: load.method ?? 'GET',
+    ...(load.headers ? { headers: load.headers } : {}),
+    ...(load.body === undefined ? {} : { body: load.body }),
+    ...(load.overallRate === undefined ? {} : { overallRate: load.overallRate }),
+    ...(load.setupClient ? { setupClient: load.setupClient } : {}),
+  };
+  const cpuBefore = load.pid === undefined ? 0 : readCpuSeconds(load.pid);
+  const machineBefore = readMachineCpuSeconds();
+  const ownBefore = process.cpuUsage();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error: unknown, done: autocannon.Result) => {
+      if (error === null || error === undefined) resolve(done);
+      else
+        reject(error instanceof Error ? error : new Error('autocannon failed', { cause: error }));
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      latencies.push(responseTimeMs);
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+    });
+  });
+  const cpuSeconds = load.pid === undefined ? undefined : readCpuSeconds(load.pid) - cpuBefore;
+  const machine = readMachineCpuSeconds();
+  const own = process.cpuUsage(ownBefore);
+  const others =
+    machine.busy - machineBefore.busy - (own.user + own.system) / 1e6 - (cpuSeconds ?? 0);
+  const lost = others + machine.steal - machineBefore.steal;
+  const sorted = Float64Array.from(latencies).sort();
+  const successes = statuses.get(200) ?? 0;
+  statuses.delete(200);
+  return {
+    rps: roundTo(successes / result.duration, 1),
+    p50Ms: roundTo(percentile(sorted, 0.5), 2),
+    p99Ms: roundTo(percentile(sorted, 0.99), 2),
+    maxMs: roundTo(sorted.at(-1) ?? Number.NaN, 2),
+    responses: latencies.length,
+    successes,
+    otherStatuses: Object.fromEntries([...statuses].map(([code, count]) => [String(code), count])),
+    errors: result.errors,
+    seconds: result.duration,
+    ...(cpuSeconds === undefined
+      ? {}
+      : {
+          cpuUsPerResponse: roundTo((cpuSeconds * 1e6) / latencies.length, 0),
+          otherCores: roundTo(Math.max(0, lost) / result.duration, 2),
+        }),
+  };
+}
+
+/** Load that is not measured: the JIT settles before the figures are taken. */
+export async function warmUp(load: Load): Promise<void> {
+  if (load.seconds > 0) await runLoad(load);
+}

@@ -1,0 +1,58 @@
+// The same request against a baseline process (plain Express 5, bare node:http) doing profile's work with the same
+// token, key and checks, after checking that it answers exactly what the service answered.
+import { isDeepStrictEqual } from 'node:util';
+import type { SignedIn } from '../accounts.js';
+import type { BaselineConfig } from '../baselines/profile-work.js';
+import { startHelper } from '../child-process.js';
+import { runLoad, warmUp, type Figures } from '../measure.js';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER, type Secrets } from '../server.js';
+import type { BenchSettings } from '../settings.js';
+import { profileLoad } from './profile.js';
+
+export const BASELINES = {
+  express: 'baselines/express-app.ts',
+  nodeHttp: 'baselines/node-http-server.ts',
+} as const;
+
+function keyIdOf(token: string): string {
+  const header = JSON.parse(
+    Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'),
+  ) as {
+    kid?: unknown;
+  };
+  if (typeof header.kid !== 'string') throw new Error('the access token names no kid');
+  return header.kid;
+}
+
+export async function measureBaseline(
+  script: string,
+  run: { secrets: Secrets; signedIn: SignedIn; answer: unknown },
+  settings: BenchSettings,
+): Promise<Figures> {
+  const config: BaselineConfig = {
+    secret: run.secrets.access,
+    kid: keyIdOf(run.signedIn.accessToken),
+    issuer: TOKEN_ISSUER,
+    audience: TOKEN_AUDIENCE,
+    user: run.signedIn.user,
+  };
+  const helper = await startHelper(script, { BENCH_BASELINE: JSON.stringify(config) });
+  try {
+    const baseUrl = `http://127.0.0.1:${String(helper.announced.port)}`;
+    const load = (seconds: number) => ({
+      ...profileLoad(baseUrl, run.signedIn.accessToken, seconds, settings.connections),
+      pid: helper.child.pid,
+    });
+    const response = await fetch(load(0).url, { headers: load(0).headers });
+    const answer: unknown = await response.json();
+    if (response.status !== 200 || !isDeepStrictEqual(answer, run.answer)) {
+      throw new Error(
+        `${script} answers ${JSON.stringify(answer)}, the service ${JSON.stringify(run.answer)}`,
+      );
+    }
+    await warmUp(load(settings.warmupSeconds));
+    return await runLoad(load(settings.seconds));
+  } finally {
+    await helper.stop();
+  }
+}
