@@ -7,12 +7,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { errorHandler } from './http/error-handler.js';
 import { notFound } from './http/fallback-routes.js';
+import { inSequence } from './http/in-sequence.js';
 import { jsonBody } from './http/json-body.js';
 import './http/locals.js';
 import { requestId } from './http/request-id.js';
 import { createProbeRoutes } from './http/probe-routes.js';
-import { rememberMountPath, observeRequests } from './http/request-observer.js';
-import { corsPolicy, requireHttps, securityHeaders } from './http/security.js';
+import { observeRequests } from './http/request-observer.js';
+import { apiSecurityHeaders, corsPolicy, requireHttps } from './http/security.js';
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
 import { createApiDocsRoutes } from './openapi/docs-routes.js';
@@ -48,7 +49,7 @@ export function createApp(deps: AppDeps): Express {
     clock: deps.clock,
     ttlMs: config.session.cacheTtlMs,
   });
-  const authRoutes = createAuthFeature({
+  const addAuthRoutes = createAuthFeature({
     config,
     store,
     clock: deps.clock,
@@ -72,17 +73,23 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', config.http.trustProxy);
 
-  app.use(requestId());
-  app.use(observeRequests(logger, metrics));
-  // Headers first, so that every answer, refusals included, carries them.
-  app.use(securityHeaders(config));
-  app.use(corsPolicy(config));
-  app.use(refuseWhileShuttingDown(lifecycle));
-  app.use(requireHttps(config));
-  app.use(jsonBody(config.http.bodyLimitBytes));
+  // What every request passes through before routing, as one step (see in-sequence.ts for why).
+  app.use(
+    inSequence([
+      requestId(),
+      observeRequests(logger, metrics),
+      // Headers first, so that every answer, refusals included, carries them.
+      ...apiSecurityHeaders(),
+      corsPolicy(config),
+      refuseWhileShuttingDown(lifecycle),
+      requireHttps(config),
+      jsonBody(config.http.bodyLimitBytes),
+    ]),
+  );
 
+  // The API first: its requests are the many; probes come a few times a minute.
+  addAuthRoutes(app);
   app.use(probeRoutes);
-  app.use('/api/auth', rememberMountPath, authRoutes);
   // GET /api/openapi.json, GET /api/docs and its assets (full paths, so mounted at the root).
   app.use(createApiDocsRoutes(config));
 

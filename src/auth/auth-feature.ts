@@ -12,7 +12,7 @@ import type { AuthStore } from '../storage/ports.js';
 import { createAccountController } from './account-controller.js';
 import { createAccountService } from './account-service.js';
 import { createAuthController } from './auth-controller.js';
-import { createAuthRoutes } from './auth-routes.js';
+import { addAuthRoutes, type RouteTarget } from './auth-routes.js';
 import { createAuthService } from './auth-service.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createPasswordVerifier } from './password-verifier.js';
@@ -29,7 +29,8 @@ export interface AuthFeatureDeps {
   audit: AuditLog;
 }
 
-export function createAuthFeature(deps: AuthFeatureDeps) {
+/** The feature's routes, ready to be added to the app's router (see auth-routes.ts). */
+export function createAuthFeature(deps: AuthFeatureDeps): (app: RouteTarget) => void {
   const { config, store, clock, hasher, audit } = deps;
   const throttle = createLoginThrottle(deps.counters, config.limits.loginThrottleFailures);
   const verifyPassword = createPasswordVerifier({ hasher, throttle, audit });
@@ -45,11 +46,14 @@ export function createAuthFeature(deps: AuthFeatureDeps) {
   });
   const account = createAccountService({ store, hasher, clock, audit, verifyPassword });
   const transport = createRefreshTokenTransport(config);
-  return createAuthRoutes({
+  const routeDeps = {
     auth: createAuthController(auth, transport),
     account: createAccountController(account, transport),
     requireAccessToken: requireAccessToken(auth),
     csrfCheck: transport.csrfCheck,
     limits: createRateLimiters(config.limits, deps.counters, clock, deps.metrics),
-  });
+  };
+  return (app) => {
+    addAuthRoutes(app, routeDeps);
+  };
 }

@@ -1,6 +1,8 @@
 // The /api/auth routes: which method and path reach which controller function, which need an access token, which
-// read the refresh cookie (and so pass the CSRF check), and which rate limit each counts against.
-import { Router, type RequestHandler } from 'express';
+// read the refresh cookie (and so pass the CSRF check), and which rate limit each counts against. They are added to
+// the app's own router at their full paths: a router mounted at /api/auth would cost every request a second
+// dispatch (bench/README.md).
+import type { IRouter, RequestHandler } from 'express';
 import { methodNotAllowed } from '../http/fallback-routes.js';
 import type { RateLimiters } from '../http/rate-limits.js';
 import type { AccountController } from './account-controller.js';
@@ -15,9 +17,14 @@ export interface AuthRouteDeps {
   limits: RateLimiters;
 }
 
-export function createAuthRoutes(deps: AuthRouteDeps): Router {
+export const AUTH_BASE_PATH = '/api/auth';
+
+/** Where the routes are added: the app itself (or any router). */
+export type RouteTarget = IRouter;
+
+export function addAuthRoutes(app: RouteTarget, deps: AuthRouteDeps): void {
   const { auth, account, requireAccessToken: signedIn, csrfCheck, limits } = deps;
-  const router = Router();
+  const router = { route: (path: string) => app.route(AUTH_BASE_PATH + path) };
   router.route('/register').post(limits.register, auth.register).all(methodNotAllowed);
   router.route('/login').post(limits.login, auth.login).all(methodNotAllowed);
   // Refresh and logout share one budget: both take a refresh token.
@@ -40,5 +47,4 @@ export function createAuthRoutes(deps: AuthRouteDeps): Router {
     .route('/account')
     .delete(limits.login, signedIn, account.deleteAccount)
     .all(methodNotAllowed);
-  return router;
 }

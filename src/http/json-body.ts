@@ -5,16 +5,22 @@ import { AppError } from './app-error.js';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
-export function jsonBody(limitBytes: number): RequestHandler[] {
-  return [
-    (req, _res, next) => {
-      if (hasBody(req) && !(req.is('application/json') && isUtf8(req))) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      }
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parseJson: RequestHandler = express.json({
+    limit: limitBytes,
+    strict: true,
+    inflate: false,
+    type: 'application/json',
+  });
+  return (req, res, next) => {
+    // Most requests (every GET) carry no body: they skip the parser, and req.body stays undefined.
+    if (!hasBody(req)) {
       next();
-    },
-    express.json({ limit: limitBytes, strict: true, inflate: false, type: 'application/json' }),
-  ];
+      return;
+    }
+    if (!(req.is('application/json') && isUtf8(req))) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    parseJson(req, res, next);
+  };
 }
 
 function hasBody({ headers }: Request): boolean {

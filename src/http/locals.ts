@@ -14,8 +14,6 @@ declare global {
       requestId: string;
       /** Set by requireAccessToken on protected routes. */
       auth?: Authenticated;
-      /** Where the router that took the request is mounted (for the request log line). */
-      mountPath?: string;
       /** Set by the error handler, so the request log line names the error. */
       errorCode?: ErrorCode;
     }

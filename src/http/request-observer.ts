@@ -13,12 +13,10 @@ export function observeRequests(
     const startedAt = process.hrtime.bigint();
     // At debug level only: shows a request the server has taken, before it finishes (e.g. during a shutdown).
     logger.debug({ reqId: res.locals.requestId, method: req.method }, 'request received');
-    let logged = false;
-    const log = () => {
-      if (logged) return;
-      logged = true;
+    // 'close' comes once for every response, after 'finish' when it was sent in full: one listener is enough.
+    res.on('close', () => {
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      const route = routeOf(req, res.locals.mountPath);
+      const route = routeOf(req);
       metrics.observeRequest(req.method, route, res.statusCode, durationMs / 1000);
       const line = {
         reqId: res.locals.requestId,
@@ -31,26 +29,15 @@ export function observeRequests(
       };
       if (res.statusCode >= 500) logger.error(line, 'request');
       else logger.info(line, 'request');
-    };
-    res.once('finish', log);
-    res.once('close', log);
+    });
     next();
   };
 }
 
-/**
- * Remembers where a router is mounted: by the time a request that failed inside it is logged, Express has reset
- * req.baseUrl, and the log line names the full route pattern.
- */
-export const rememberMountPath: RequestHandler = (req, res, next) => {
-  res.locals.mountPath = req.baseUrl;
-  next();
-};
-
-/** The matched route pattern (never the raw URL, which may carry ids or tokens in its query). */
-function routeOf(req: Request, mountPath = ''): string {
+/** The matched route pattern, in full (never the raw URL, which may carry ids or tokens in its query). */
+function routeOf(req: Request): string {
   const route: unknown = req.route;
   const path =
     typeof route === 'object' && route !== null && 'path' in route ? route.path : undefined;
-  return typeof path === 'string' ? mountPath + path : '(unmatched)';
+  return typeof path === 'string' ? path : '(unmatched)';
 }

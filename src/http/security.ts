@@ -22,19 +22,31 @@ export function requireHttps(config: Config): RequestHandler {
   };
 }
 
-export function securityHeaders(config: Config): RequestHandler[] {
-  const hsts = helmet.strictTransportSecurity({
-    maxAge: ONE_YEAR_SECONDS,
-    includeSubDomains: true,
-  });
+const hsts = helmet.strictTransportSecurity({ maxAge: ONE_YEAR_SECONDS, includeSubDomains: true });
+
+/**
+ * Headers for every answer of the API, which are JSON: the set OWASP's REST Security Cheat Sheet names for API
+ * responses (a CSP that lets nothing load or frame it, nosniff, X-Frame-Options DENY, no-store, HSTS over HTTPS).
+ * helmet's other defaults concern HTML documents (referrer, prefetch, legacy IE and Flash headers); only the docs
+ * page, an HTML document, gets them (documentSecurityHeaders). Each header costs every request (bench/README.md).
+ */
+export function apiSecurityHeaders(): RequestHandler[] {
   return [
     helmet({
-      strictTransportSecurity: false,
-      // Where plain HTTP is allowed (development, ALLOW_INSECURE_HTTP), upgrading the docs page's asset requests to
-      // https would break it on any host but localhost.
       contentSecurityPolicy: {
-        directives: { upgradeInsecureRequests: config.http.requireHttps ? [] : null },
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       },
+      xFrameOptions: { action: 'deny' },
+      strictTransportSecurity: false,
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: false,
+      originAgentCluster: false,
+      referrerPolicy: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
     }),
     // Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
     (req, res, next) => {
@@ -46,6 +58,19 @@ export function securityHeaders(config: Config): RequestHandler[] {
       next();
     },
   ];
+}
+
+/** helmet's full set, for the docs page (an HTML document): a strict CSP that allows only this server's assets. */
+export function documentSecurityHeaders(config: Config): RequestHandler {
+  return helmet({
+    // The API's answers carry HSTS already (apiSecurityHeaders), over HTTPS only.
+    strictTransportSecurity: false,
+    // Where plain HTTP is allowed (development, ALLOW_INSECURE_HTTP), upgrading the page's asset requests to https
+    // would break it on any host but localhost.
+    contentSecurityPolicy: {
+      directives: { upgradeInsecureRequests: config.http.requireHttps ? [] : null },
+    },
+  });
 }
 
 export function corsPolicy(config: Config): RequestHandler {

@@ -20,14 +20,19 @@ export function parseRequest<S extends RequestSchemas>(req: Request, schemas: S)
   const parsed: Record<string, unknown> = {};
   const details: ErrorDetail[] = [];
   const parts = {
-    params: { schema: schemas.params, value: req.params, prefix: 'params.' },
-    query: { schema: schemas.query ?? NO_QUERY, value: req.query, prefix: 'query.' },
+    params: { schema: schemas.params, read: () => req.params, prefix: 'params.' },
+    // Without a query string there is nothing to check (and Express parses one on every read of req.query).
+    query: {
+      schema: schemas.query ?? (req.url.includes('?') ? NO_QUERY : undefined),
+      read: () => req.query,
+      prefix: 'query.',
+    },
     // A request without a body is validated as an empty object, so the answer names the missing fields.
-    body: { schema: schemas.body, value: (req.body as unknown) ?? {}, prefix: '' },
+    body: { schema: schemas.body, read: () => (req.body as unknown) ?? {}, prefix: '' },
   };
-  for (const [name, { schema, value, prefix }] of Object.entries(parts)) {
+  for (const [name, { schema, read, prefix }] of Object.entries(parts)) {
     if (schema === undefined) continue;
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(read());
     if (result.success) parsed[name] = result.data;
     else details.push(...toDetails(result.error, prefix));
   }

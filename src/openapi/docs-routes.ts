@@ -3,6 +3,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Config } from '../config/config.js';
 import { methodNotAllowed } from '../http/fallback-routes.js';
+import { documentSecurityHeaders } from '../http/security.js';
 import {
   DOCS_PAGE_HTML,
   DOCS_PATH,
@@ -25,6 +26,8 @@ const sendInstalledFile =
 
 export function createApiDocsRoutes(config: Config): Router {
   const router = Router();
+  // The page is an HTML document: it gets helmet's full set, in place of the API's (security.ts).
+  const pageHeaders = documentSecurityHeaders(config);
   let documentJson: string | undefined;
 
   router
@@ -37,20 +40,23 @@ export function createApiDocsRoutes(config: Config): Router {
 
   router
     .route(DOCS_PATH)
-    .get((_req, res) => {
+    .get(pageHeaders, (_req, res) => {
       res.type('html').send(DOCS_PAGE_HTML);
     })
     .all(methodNotAllowed);
 
   router
     .route(`${DOCS_PATH}/${DOCS_START_SCRIPT_FILE}`)
-    .get((_req, res) => {
+    .get(pageHeaders, (_req, res) => {
       res.type('text/javascript').send(DOCS_START_SCRIPT);
     })
     .all(methodNotAllowed);
 
   for (const name of SWAGGER_UI_FILES) {
-    router.route(`${DOCS_PATH}/${name}`).get(sendInstalledFile(name)).all(methodNotAllowed);
+    router
+      .route(`${DOCS_PATH}/${name}`)
+      .get(pageHeaders, sendInstalledFile(name))
+      .all(methodNotAllowed);
   }
   return router;
 }

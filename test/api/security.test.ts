@@ -15,27 +15,44 @@ const productionEnv = (overrides: Record<string, string> = {}) => ({
 });
 
 describe('security headers', () => {
-  it('when any response is sent, then helmet headers, no-store and no x-powered-by', async () => {
+  it('when the API answers, then the OWASP REST header set, no-store and no x-powered-by', async () => {
     const { app } = buildTestApp();
 
     const response = await request(app).get('/api/auth/profile');
 
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['strict-transport-security']).toBeUndefined();
+    // helmet's document-only headers are left to the docs page.
+    expect(response.headers['referrer-policy']).toBeUndefined();
+    expect(response.headers['x-dns-prefetch-control']).toBeUndefined();
   });
 
-  it('when HTTPS is required, then the CSP upgrades insecure requests; where plain HTTP is allowed, it does not', async () => {
+  it("when the docs page is served, then helmet's full set replaces the API's CSP and frame rule", async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app).get('/api/docs');
+
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('when HTTPS is required, then the docs page CSP upgrades insecure requests; where plain HTTP is allowed, it does not', async () => {
     const production = buildTestApp({ env: productionEnv() });
     const development = buildTestApp();
 
-    const strict = await request(production.app).get('/health');
-    const plain = await request(development.app).get('/health');
+    const strict = await request(production.app).get('/api/docs').set('X-Forwarded-Proto', 'https');
+    const plain = await request(development.app).get('/api/docs');
 
+    expect(strict.status).toBe(200);
     expect(strict.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(plain.headers['content-security-policy']).toContain("script-src 'self'");
