@@ -13,7 +13,7 @@ import './http/locals.js';
 import { requestId } from './http/request-id.js';
 import { createProbeRoutes } from './http/probe-routes.js';
 import { observeRequests } from './http/request-observer.js';
-import { apiSecurityHeaders, corsPolicy, requireHttps } from './http/security.js';
+import { apiSecurityHeaders, corsPolicy, transportSecurity } from './http/security.js';
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
 import { createApiDocsRoutes } from './openapi/docs-routes.js';
@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
       ...apiSecurityHeaders(),
       corsPolicy(config),
       refuseWhileShuttingDown(lifecycle),
-      requireHttps(config),
+      transportSecurity(config),
       jsonBody(config.http.bodyLimitBytes),
     ]),
   );

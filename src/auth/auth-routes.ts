@@ -25,12 +25,13 @@ export type RouteTarget = IRouter;
 export function addAuthRoutes(app: RouteTarget, deps: AuthRouteDeps): void {
   const { auth, account, requireAccessToken: signedIn, csrfCheck, limits } = deps;
   const router = { route: (path: string) => app.route(AUTH_BASE_PATH + path) };
-  router.route('/register').post(limits.register, auth.register).all(methodNotAllowed);
-  router.route('/login').post(limits.login, auth.login).all(methodNotAllowed);
+  // Routes are matched in order: the most requested first.
+  router.route('/profile').get(limits.api, signedIn, auth.profile).all(methodNotAllowed);
   // Refresh and logout share one budget: both take a refresh token.
   router.route('/refresh').post(limits.refresh, csrfCheck, auth.refresh).all(methodNotAllowed);
+  router.route('/register').post(limits.register, auth.register).all(methodNotAllowed);
+  router.route('/login').post(limits.login, auth.login).all(methodNotAllowed);
   router.route('/logout').post(limits.refresh, csrfCheck, auth.logout).all(methodNotAllowed);
-  router.route('/profile').get(limits.api, signedIn, auth.profile).all(methodNotAllowed);
 
   router.route('/sessions').get(limits.api, signedIn, account.listSessions).all(methodNotAllowed);
   router

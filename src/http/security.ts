@@ -12,21 +12,27 @@ const PROBE_PATHS = new Set(['/health', '/ready']);
 const isProbe = (path: string) => PROBE_PATHS.has(path.toLowerCase().replace(/\/+$/, ''));
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
-/** 403 for requests that did not arrive over HTTPS, when production requires it; probes answer anyway. */
-export function requireHttps(config: Config): RequestHandler {
-  return (req, _res, next) => {
-    if (config.http.requireHttps && !req.secure && !isProbe(req.path)) {
-      throw new AppError('HTTPS_REQUIRED');
+// Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
+const hsts = helmet.strictTransportSecurity({ maxAge: ONE_YEAR_SECONDS, includeSubDomains: true });
+
+/**
+ * Over HTTPS, HSTS; otherwise, where production requires HTTPS, 403 (probes answer anyway). One step, so Express
+ * works out req.secure (the socket, and X-Forwarded-Proto from a TRUST_PROXY hop) once a request.
+ */
+export function transportSecurity(config: Config): RequestHandler {
+  return (req, res, next) => {
+    if (req.secure) {
+      hsts(req, res, next);
+      return;
     }
+    if (config.http.requireHttps && !isProbe(req.path)) throw new AppError('HTTPS_REQUIRED');
     next();
   };
 }
 
-const hsts = helmet.strictTransportSecurity({ maxAge: ONE_YEAR_SECONDS, includeSubDomains: true });
-
 /**
  * Headers for every answer of the API, which are JSON: the set OWASP's REST Security Cheat Sheet names for API
- * responses (a CSP that lets nothing load or frame it, nosniff, X-Frame-Options DENY, no-store, HSTS over HTTPS).
+ * responses (a CSP that lets nothing load or frame it, nosniff, X-Frame-Options DENY, no-store; HSTS comes from transportSecurity).
  * helmet's other defaults concern HTML documents (referrer, prefetch, legacy IE and Flash headers); only the docs
  * page, an HTML document, gets them (documentSecurityHeaders). Each header costs every request (bench/README.md).
  */
@@ -48,11 +54,6 @@ export function apiSecurityHeaders(): RequestHandler[] {
       xPermittedCrossDomainPolicies: false,
       xXssProtection: false,
     }),
-    // Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
-    (req, res, next) => {
-      if (req.secure) hsts(req, res, next);
-      else next();
-    },
     (_req, res, next) => {
       res.setHeader('Cache-Control', 'no-store');
       next();
@@ -63,7 +64,7 @@ export function apiSecurityHeaders(): RequestHandler[] {
 /** helmet's full set, for the docs page (an HTML document): a strict CSP that allows only this server's assets. */
 export function documentSecurityHeaders(config: Config): RequestHandler {
   return helmet({
-    // The API's answers carry HSTS already (apiSecurityHeaders), over HTTPS only.
+    // Every answer over HTTPS carries HSTS already (transportSecurity).
     strictTransportSecurity: false,
     // Where plain HTTP is allowed (development, ALLOW_INSECURE_HTTP), upgrading the page's asset requests to https
     // would break it on any host but localhost.
