@@ -7,8 +7,40 @@ export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   level: string;
-  /** Where lines go; standard output when omitted. Tests pass a stream they read back. */
+  /** Where lines go; standard output (coalescedStandardOutput) when omitted. Tests pass a stream they read back. */
   destination?: DestinationStream;
+}
+
+/** Lines wait in memory until this many bytes are due, or until the current turn of the event loop has ended. */
+const BATCH_BYTES = 4096;
+/** A line held back while a write was in flight goes out within this long. */
+const SAFETY_FLUSH_MS = 250;
+
+/**
+ * Standard output, with the lines of one turn of the event loop written together. pino's default writes each line
+ * with its own fs.write on libuv's thread pool, and the hand-offs between threads cost a request more CPU than
+ * building its line did (bench/README.md; a main-thread CPU profile does not show them). Under load a turn
+ * handles several requests, so this makes one write of their lines; when idle, a line still goes out at once.
+ * What is pending when the process exits is written then (pino flushes synchronously on exit); a process killed
+ * outright (SIGKILL) loses at most the lines of its last turn.
+ */
+function coalescedStandardOutput(): DestinationStream {
+  const stream = pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: false });
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    stream.flush();
+  };
+  setInterval(flush, SAFETY_FLUSH_MS).unref();
+  return {
+    write(line: string) {
+      stream.write(line);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
 }
 
 const scrubIfText = (arg: unknown) => (typeof arg === 'string' ? scrubSecretShapes(arg) : arg);
@@ -40,7 +72,7 @@ export function createLogger(options: LoggerOptions): Logger {
         },
       },
     },
-    options.destination,
+    options.destination ?? coalescedStandardOutput(),
   );
   // pino applies formatters.bindings to the root logger only, so a child's bindings are redacted as it is made.
   // Children inherit this method from the root, so grandchildren go through it too.
