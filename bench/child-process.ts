@@ -2,6 +2,7 @@
 // a TypeScript file run with tsx, and it announces itself with one JSON line on stdout (its port, or its result).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { placed, type Placement } from './cpu-affinity.js';
 
 const TSX = import.meta.resolve('tsx');
 
@@ -20,11 +21,13 @@ export function announce(value: object): void {
 /** Runs `bench/<script>` (relative to this folder) and resolves once it has announced itself. */
 export function startHelper(
   script: string,
+  placement: Placement,
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<Helper> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, ['--import', TSX, path], {
+  const { command, args } = placed(placement, process.execPath, ['--import', TSX, path]);
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

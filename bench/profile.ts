@@ -10,7 +10,9 @@ import { profileLoad } from './scenarios/profile.js';
 import { measureRefresh } from './scenarios/refresh.js';
 import { randomSecrets, startServer, type BenchServer } from './server.js';
 import { readSettings } from './settings.js';
+import { runPinnedCopy } from './cpu-affinity.js';
 
+runPinnedCopy();
 const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 15);
 const target = process.env.BENCH_PROFILE_TARGET ?? 'profile';
 if (target !== 'profile' && target !== 'refresh') {
@@ -27,7 +29,10 @@ async function load(server: BenchServer): Promise<Figures> {
 }
 
 process.stderr.write(`bench:profile: ${target} for ${seconds} s under node --cpu-prof\n`);
-const server = await startServer(randomSecrets(), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+const server = await startServer(randomSecrets(), 'server', [
+  '--cpu-prof',
+  `--cpu-prof-dir=${dir}`,
+]);
 let figures: Figures;
 try {
   figures = await load(server);

@@ -1,6 +1,7 @@
 // npm run bench: measures the built service (dist/) and its baselines on loopback, one fresh process per scenario,
 // prints the table and the budget, writes bench/results.json, and exits 1 when any budget line fails.
 import { checkBudget } from './budget.js';
+import { describePinning, runPinnedCopy } from './cpu-affinity.js';
 import { disturbances, formatBudget, formatTable, RESULTS_FILE, writeResults } from './report.js';
 import { describeMachine, type Measured, type Results } from './results.js';
 import { BASELINES, measureBaseline } from './scenarios/baselines.js';
@@ -13,6 +14,7 @@ import { measureRefresh } from './scenarios/refresh.js';
 import { randomSecrets, withServer } from './server.js';
 import { readSettings } from './settings.js';
 
+runPinnedCopy();
 const settings = readSettings(process.env);
 const secrets = randomSecrets();
 const results: Results = {
@@ -21,7 +23,7 @@ const results: Results = {
   notes: [
     'Baselines verify the same JWT (same KeyObject, HS256, iss, aud, typ, via jsonwebtoken) and answer the same JSON, ' +
       'but with the user held in memory: no session or user lookup in a store, no middleware, no log line.',
-    'Load comes from autocannon in this process, on the same 2 cores as the server.',
+    `Load comes from autocannon in the benchmark's own process. ${describePinning()}`,
     "req/s counts 200 answers only; latencies are over every answer; server CPU µs/req is the server process's " +
       'user+system time (all threads) during the run divided by the answers it gave.',
   ],
@@ -35,7 +37,9 @@ try {
   measured.bcrypt = await measureBcryptRate(settings.seconds);
 
   step(`profile on the service (${settings.connections} connections)`);
-  const profileRun = await withServer(secrets, (server) => measureProfile(server, settings));
+  const profileRun = await withServer(secrets, 'server', (server) =>
+    measureProfile(server, settings),
+  );
   measured.profile = profileRun.figures;
 
   const baselineRun = { secrets, signedIn: profileRun.signedIn, answer: profileRun.answer };
@@ -45,16 +49,20 @@ try {
   measured.nodeHttp = await measureBaseline(BASELINES.nodeHttp, baselineRun, settings);
 
   step('refresh with rotation, one session per connection');
-  measured.refresh = await withServer(secrets, (server) => measureRefresh(server, settings));
+  measured.refresh = await withServer(secrets, 'server', (server) =>
+    measureRefresh(server, settings),
+  );
   step(`login (${settings.loginConnections} connections)`);
-  measured.login = await withServer(secrets, (server) => measureLogin(server, settings));
+  measured.login = await withServer(secrets, 'every', (server) => measureLogin(server, settings));
   const bcryptRate = measured.bcrypt.comparesPerSecond;
   step('health during a login storm at twice the bcrypt rate');
-  measured.storm = await withServer(secrets, (server) =>
+  measured.storm = await withServer(secrets, 'every', (server) =>
     measureLoginStorm(server, settings, bcryptRate),
   );
   step(`memory under ${settings.memorySeconds} s of steady profile load`);
-  measured.memory = await withServer(secrets, (server) => measureMemory(server, settings));
+  measured.memory = await withServer(secrets, 'server', (server) =>
+    measureMemory(server, settings),
+  );
 } catch (error) {
   results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
   writeResults(results);

@@ -7,6 +7,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { placed, type Placement } from './cpu-affinity.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const NO_LIMIT = '1000000';
@@ -37,12 +38,17 @@ export interface BenchServer {
   stop(): Promise<{ logBytes: number }>;
 }
 
-export async function startServer(secrets: Secrets, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startServer(
+  secrets: Secrets,
+  placement: Placement,
+  nodeArgs: string[] = [],
+): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
   const logFile = join(dir, 'server.log');
   const logFd = openSync(logFile, 'w');
   // Its own cwd, so no developer .env is read.
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const { command, args } = placed(placement, process.execPath, [...nodeArgs, MAIN]);
+  const child = spawn(command, args, {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -106,9 +112,10 @@ export async function startServer(secrets: Secrets, nodeArgs: string[] = []): Pr
 /** Runs `use` against a fresh server and always stops it. */
 export async function withServer<T>(
   secrets: Secrets,
+  placement: Placement,
   use: (server: BenchServer) => Promise<T>,
 ): Promise<T> {
-  const server = await startServer(secrets);
+  const server = await startServer(secrets, placement);
   try {
     return await use(server);
   } finally {

@@ -36,7 +36,7 @@ export async function measureBaseline(
     audience: TOKEN_AUDIENCE,
     user: run.signedIn.user,
   };
-  const helper = await startHelper(script, { BENCH_BASELINE: JSON.stringify(config) });
+  const helper = await startHelper(script, 'server', { BENCH_BASELINE: JSON.stringify(config) });
   try {
     const baseUrl = `http://127.0.0.1:${String(helper.announced.port)}`;
     const load = (seconds: number) => ({

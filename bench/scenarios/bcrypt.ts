@@ -15,6 +15,7 @@ export interface BcryptRate {
 export async function measureBcryptRate(seconds: number): Promise<BcryptRate> {
   const helper = await startHelper(
     'bcrypt-rate.ts',
+    'every',
     { BENCH_SECONDS: String(seconds) },
     (seconds + 60) * 1000,
   );
