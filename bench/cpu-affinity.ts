@@ -4,7 +4,7 @@
 // every core, as in production. taskset (util-linux) does the pinning; without it nothing is pinned, and
 // results.json says so.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 
 /** 'server': the core kept for a server under a throughput test. 'every': all cores. */
 export type Placement = 'server' | 'every';
@@ -21,7 +21,8 @@ function hasTaskset(): boolean {
   }
 }
 
-const cores = availableParallelism();
+// Every core of the machine, not just those this process may use: the pinned copy itself runs on one.
+const cores = cpus().length;
 export const pinning = {
   enabled: cores >= 2 && hasTaskset(),
   cores,

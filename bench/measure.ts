@@ -107,3 +107,51 @@ export async function runLoad(load: Load): Promise<Figures> {
 export async function warmUp(load: Load): Promise<void> {
   if (load.seconds > 0) await runLoad(load);
 }
+
+/**
+ * Several runs of one load as one: counts and seconds add up, req/s and CPU per response follow from the totals, and
+ * the latency percentiles are the rounds' medians (the rounds' own samples are not kept).
+ */
+export function mergeRounds(rounds: Figures[]): Figures {
+  const sum = (pick: (figures: Figures) => number) =>
+    rounds.reduce((total, figures) => total + pick(figures), 0);
+  const middle = (pick: (figures: Figures) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  };
+  const seconds = sum((figures) => figures.seconds);
+  const responses = sum((figures) => figures.responses);
+  const successes = sum((figures) => figures.successes);
+  const otherStatuses: Record<string, number> = {};
+  for (const figures of rounds) {
+    for (const [status, count] of Object.entries(figures.otherStatuses)) {
+      otherStatuses[status] = (otherStatuses[status] ?? 0) + count;
+    }
+  }
+  const withCpu = rounds.filter((figures) => figures.cpuUsPerResponse !== undefined);
+  const cpuMicros = withCpu.reduce(
+    (total, figures) => total + (figures.cpuUsPerResponse ?? 0) * figures.responses,
+    0,
+  );
+  const cpuResponses = withCpu.reduce((total, figures) => total + figures.responses, 0);
+  return {
+    rps: roundTo(successes / seconds, 1),
+    p50Ms: middle((figures) => figures.p50Ms),
+    p99Ms: middle((figures) => figures.p99Ms),
+    maxMs: Math.max(...rounds.map((figures) => figures.maxMs)),
+    responses,
+    successes,
+    otherStatuses,
+    errors: sum((figures) => figures.errors),
+    seconds: roundTo(seconds, 2),
+    ...(withCpu.length === rounds.length && cpuResponses > 0
+      ? {
+          cpuUsPerResponse: roundTo(cpuMicros / cpuResponses, 0),
+          otherCores: roundTo(
+            withCpu.reduce((total, f) => total + (f.otherCores ?? 0) * f.seconds, 0) / seconds,
+            2,
+          ),
+        }
+      : {}),
+  };
+}

@@ -5,6 +5,7 @@ import type { BcryptRate } from './scenarios/bcrypt.js';
 import type { StormRun } from './scenarios/login-storm.js';
 import type { MemoryRun } from './scenarios/memory.js';
 import type { RefreshRun } from './scenarios/refresh.js';
+import type { ThroughputRun } from './scenarios/throughput.js';
 import type { BenchSettings } from './settings.js';
 
 export interface Measured {
@@ -12,6 +13,8 @@ export interface Measured {
   profile: Figures;
   express: Figures;
   nodeHttp: Figures;
+  /** Profile's req/s over each baseline's, per interleaved round and their medians (what the budget checks). */
+  profileRatios: Pick<ThroughputRun, 'ratios' | 'medianRatios'>;
   refresh: RefreshRun;
   login: Figures;
   storm: StormRun;

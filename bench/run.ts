@@ -4,13 +4,12 @@ import { checkBudget } from './budget.js';
 import { describePinning, runPinnedCopy } from './cpu-affinity.js';
 import { disturbances, formatBudget, formatTable, RESULTS_FILE, writeResults } from './report.js';
 import { describeMachine, type Measured, type Results } from './results.js';
-import { BASELINES, measureBaseline } from './scenarios/baselines.js';
 import { measureBcryptRate } from './scenarios/bcrypt.js';
 import { measureLoginStorm } from './scenarios/login-storm.js';
 import { measureLogin } from './scenarios/login.js';
 import { measureMemory } from './scenarios/memory.js';
-import { measureProfile } from './scenarios/profile.js';
 import { measureRefresh } from './scenarios/refresh.js';
+import { measureThroughput } from './scenarios/throughput.js';
 import { randomSecrets, withServer } from './server.js';
 import { readSettings } from './settings.js';
 
@@ -36,17 +35,14 @@ try {
   step(`raw bcrypt compare rate (${settings.seconds} s)`);
   measured.bcrypt = await measureBcryptRate(settings.seconds);
 
-  step(`profile on the service (${settings.connections} connections)`);
-  const profileRun = await withServer(secrets, 'server', (server) =>
-    measureProfile(server, settings),
+  step(
+    `profile on the service, the Express 5 and node:http baselines: ${settings.rounds} interleaved rounds`,
   );
-  measured.profile = profileRun.figures;
-
-  const baselineRun = { secrets, signedIn: profileRun.signedIn, answer: profileRun.answer };
-  step('Express 5 baseline');
-  measured.express = await measureBaseline(BASELINES.express, baselineRun, settings);
-  step('node:http baseline');
-  measured.nodeHttp = await measureBaseline(BASELINES.nodeHttp, baselineRun, settings);
+  const throughput = await measureThroughput(secrets, settings);
+  measured.profile = throughput.profile;
+  measured.express = throughput.express;
+  measured.nodeHttp = throughput.nodeHttp;
+  measured.profileRatios = { ratios: throughput.ratios, medianRatios: throughput.medianRatios };
 
   step('refresh with rotation, one session per connection');
   measured.refresh = await withServer(secrets, 'server', (server) =>

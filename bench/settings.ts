@@ -8,6 +8,8 @@ export interface BenchSettings {
    * still climbs for about 5 s after start (per-second rates, bench/README.md).
    */
   warmupSeconds: number;
+  /** Profile and its baselines are measured in this many interleaved rounds, `seconds` long in all. */
+  rounds: number;
   /** Length of the steady profile load whose RSS is sampled (the budget compares 10 s with 60 s). */
   memorySeconds: number;
   /** Connections for profile, the baselines and refresh (one rotating session each for refresh). */
@@ -32,6 +34,7 @@ export function readSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
     seconds: positiveNumber(env, 'BENCH_SECONDS', 12),
     warmupSeconds: positiveNumber(env, 'BENCH_WARMUP_SECONDS', 6),
+    rounds: Math.round(positiveNumber(env, 'BENCH_ROUNDS', 3)),
     memorySeconds: positiveNumber(env, 'BENCH_MEMORY_SECONDS', 60),
     connections: Math.round(positiveNumber(env, 'BENCH_CONNECTIONS', 10)),
     loginConnections: Math.round(positiveNumber(env, 'BENCH_LOGIN_CONNECTIONS', 8)),

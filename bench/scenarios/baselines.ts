@@ -1,10 +1,10 @@
-// The same request against a baseline process (plain Express 5, bare node:http) doing profile's work with the same
-// token, key and checks, after checking that it answers exactly what the service answered.
+// A baseline process (plain Express 5, bare node:http) doing profile's work with the same token, key and checks,
+// checked to answer exactly what the service answered before it is measured.
 import { isDeepStrictEqual } from 'node:util';
 import type { SignedIn } from '../accounts.js';
 import type { BaselineConfig } from '../baselines/profile-work.js';
 import { startHelper } from '../child-process.js';
-import { runLoad, warmUp, type Figures } from '../measure.js';
+import type { Load } from '../measure.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, type Secrets } from '../server.js';
 import type { BenchSettings } from '../settings.js';
 import { profileLoad } from './profile.js';
@@ -24,11 +24,17 @@ function keyIdOf(token: string): string {
   return header.kid;
 }
 
-export async function measureBaseline(
+export interface RunningBaseline {
+  load(seconds: number): Load;
+  stop(): Promise<void>;
+}
+
+/** Starts a baseline process and checks that it answers exactly what the service answered. */
+export async function startBaseline(
   script: string,
   run: { secrets: Secrets; signedIn: SignedIn; answer: unknown },
   settings: BenchSettings,
-): Promise<Figures> {
+): Promise<RunningBaseline> {
   const config: BaselineConfig = {
     secret: run.secrets.access,
     kid: keyIdOf(run.signedIn.accessToken),
@@ -37,12 +43,12 @@ export async function measureBaseline(
     user: run.signedIn.user,
   };
   const helper = await startHelper(script, 'server', { BENCH_BASELINE: JSON.stringify(config) });
+  const baseUrl = `http://127.0.0.1:${String(helper.announced.port)}`;
+  const load = (seconds: number): Load => ({
+    ...profileLoad(baseUrl, run.signedIn.accessToken, seconds, settings.connections),
+    pid: helper.child.pid,
+  });
   try {
-    const baseUrl = `http://127.0.0.1:${String(helper.announced.port)}`;
-    const load = (seconds: number) => ({
-      ...profileLoad(baseUrl, run.signedIn.accessToken, seconds, settings.connections),
-      pid: helper.child.pid,
-    });
     const response = await fetch(load(0).url, { headers: load(0).headers });
     const answer: unknown = await response.json();
     if (response.status !== 200 || !isDeepStrictEqual(answer, run.answer)) {
@@ -50,9 +56,9 @@ export async function measureBaseline(
         `${script} answers ${JSON.stringify(answer)}, the service ${JSON.stringify(run.answer)}`,
       );
     }
-    await warmUp(load(settings.warmupSeconds));
-    return await runLoad(load(settings.seconds));
-  } finally {
+  } catch (error) {
     await helper.stop();
+    throw error;
   }
+  return { load, stop: () => helper.stop() };
 }

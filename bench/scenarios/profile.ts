@@ -1,15 +1,15 @@
 // GET /api/auth/profile on the real service with a valid access token: the hot path of every client.
 import { login, register, type SignedIn } from '../accounts.js';
-import { runLoad, warmUp, type Figures, type Load } from '../measure.js';
+import type { Load } from '../measure.js';
 import type { BenchServer } from '../server.js';
 import type { BenchSettings } from '../settings.js';
 
-export interface ProfileRun {
-  figures: Figures;
+export interface ProfileTarget {
   /** The session whose token the baselines verify too. */
   signedIn: SignedIn;
   /** The service's answer, which the baselines must match. */
   answer: unknown;
+  load(seconds: number): Load;
 }
 
 export function profileLoad(
@@ -26,19 +26,19 @@ export function profileLoad(
   };
 }
 
-export async function measureProfile(
+/** Signs in on a fresh service and returns its profile load, with the answer the baselines must match. */
+export async function prepareProfile(
   server: BenchServer,
   settings: BenchSettings,
-): Promise<ProfileRun> {
+): Promise<ProfileTarget> {
   await register(server.baseUrl);
   const signedIn = await login(server.baseUrl);
-  const load = (seconds: number) => ({
+  const load = (seconds: number): Load => ({
     ...profileLoad(server.baseUrl, signedIn.accessToken, seconds, settings.connections),
     pid: server.pid,
   });
   const response = await fetch(load(0).url, { headers: load(0).headers });
   const answer: unknown = await response.json();
   if (response.status !== 200) throw new Error(`profile answered ${response.status}`);
-  await warmUp(load(settings.warmupSeconds));
-  return { figures: await runLoad(load(settings.seconds)), signedIn, answer };
+  return { signedIn, answer, load };
 }
