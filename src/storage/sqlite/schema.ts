@@ -63,12 +63,24 @@ export function migrate(db: Database): void {
   }).immediate();
 }
 
+/** At start-up another instance may hold the write lock for its migration (or WAL switch): waited for this long. */
+const START_UP_BUSY_TIMEOUT_MS = 5000;
+/**
+ * Once serving: another process holding the write lock (two instances on one file) is waited for, not failed at
+ * once. The driver is synchronous, so this wait holds the event loop: kept short (writes take well under a
+ * millisecond), and past it the request answers 503.
+ */
+const REQUEST_BUSY_TIMEOUT_MS = 250;
+
+/** Connection settings for start-up: set first, the busy timeout lets instances opening one file together wait. */
 export function applyPragmas(db: Database, inMemory: boolean): void {
+  db.pragma(`busy_timeout = ${String(START_UP_BUSY_TIMEOUT_MS)}`);
   if (!inMemory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  // Another process holding the write lock (two instances on one file) is waited for, not failed at once. The
-  // driver is synchronous, so this wait holds the event loop: kept short (writes take well under a millisecond),
-  // and past it the request answers 503.
-  db.pragma('busy_timeout = 250');
+}
+
+/** The busy timeout for serving requests, once the schema is in place. */
+export function applyRequestBusyTimeout(db: Database): void {
+  db.pragma(`busy_timeout = ${String(REQUEST_BUSY_TIMEOUT_MS)}`);
 }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
 import { guardUnavailable } from '../unavailable-guard.js';
 import { isSqliteUnavailable, isUniqueViolation } from './sqlite-errors.js';
-import { applyPragmas, migrate } from './schema.js';
+import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
 import { STATEMENTS } from './statements.js';
 import {
   toRefreshToken,
@@ -46,6 +46,7 @@ export function openSqliteStore(path: string): AuthStore {
 /** The store over an open connection; migrates it to the current schema first. */
 export function createSqliteStore(db: Database.Database): AuthStore {
   migrate(db);
+  applyRequestBusyTimeout(db);
 
   const sql = {
     // Readiness: touches no table, so it is not among the request-path statements whose plans are checked.
