@@ -1,5 +1,5 @@
-// Transport and browser security: HTTPS enforcement, helmet's headers (HSTS only over HTTPS), the CORS allow-list,
-// and no caching of anything the API answers, since responses carry tokens and personal data.
+// Transport and browser security: HTTPS enforcement and HSTS, helmet's headers (the OWASP REST set on JSON, the full
+// set on the docs page), the CORS allow-list, and no caching of anything the API answers (it carries tokens).
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -32,9 +32,10 @@ export function transportSecurity(config: Config): RequestHandler {
 
 /**
  * Headers for every answer of the API, which are JSON: the set OWASP's REST Security Cheat Sheet names for API
- * responses (a CSP that lets nothing load or frame it, nosniff, X-Frame-Options DENY, no-store; HSTS comes from transportSecurity).
- * helmet's other defaults concern HTML documents (referrer, prefetch, legacy IE and Flash headers); only the docs
- * page, an HTML document, gets them (documentSecurityHeaders). Each header costs every request (bench/README.md).
+ * responses (a CSP that lets nothing load or frame it, nosniff, X-Frame-Options DENY, no-store; HSTS comes from
+ * transportSecurity). helmet's other defaults concern HTML documents (referrer, prefetch, legacy IE and Flash
+ * headers); only the docs page, an HTML document, gets them (documentSecurityHeaders). Each header costs every
+ * request (bench/README.md).
  */
 export function apiSecurityHeaders(): RequestHandler[] {
   return [
