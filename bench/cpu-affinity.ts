@@ -23,7 +23,7 @@ function hasTaskset(): boolean {
 
 // Every core of the machine, not just those this process may use: the pinned copy itself runs on one.
 const cores = cpus().length;
-export const pinning = {
+const pinning = {
   enabled: cores >= 2 && hasTaskset(),
   cores,
 };

@@ -40,13 +40,21 @@ export interface Figures {
   seconds: number;
 }
 
-export function percentile(sorted: Float64Array, fraction: number): number {
+function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
   return sorted[index] ?? Number.NaN;
 }
 
 export const roundTo = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  return ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
 
 export async function runLoad(load: Load): Promise<Figures> {
   const latencies: number[] = [];
@@ -115,10 +123,7 @@ export async function warmUp(load: Load): Promise<void> {
 export function mergeRounds(rounds: Figures[]): Figures {
   const sum = (pick: (figures: Figures) => number) =>
     rounds.reduce((total, figures) => total + pick(figures), 0);
-  const middle = (pick: (figures: Figures) => number) => {
-    const sorted = rounds.map(pick).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  };
+  const middle = (pick: (figures: Figures) => number) => median(rounds.map(pick));
   const seconds = sum((figures) => figures.seconds);
   const responses = sum((figures) => figures.responses);
   const successes = sum((figures) => figures.successes);

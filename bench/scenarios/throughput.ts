@@ -1,7 +1,7 @@
 // GET /api/auth/profile on the service against its two baselines, in interleaved rounds: the three servers run side
 // by side (idle when not under load), and each round loads service, Express and node:http in turn. A slow spell of a
 // shared machine then hits all three alike, and the budget takes the median of the rounds' ratios.
-import { mergeRounds, runLoad, warmUp, type Figures } from '../measure.js';
+import { median, mergeRounds, runLoad, warmUp, type Figures } from '../measure.js';
 import { withServer, type Secrets } from '../server.js';
 import type { BenchSettings } from '../settings.js';
 import { BASELINES, startBaseline, type RunningBaseline } from './baselines.js';
@@ -16,14 +16,6 @@ export interface ThroughputRun {
   /** Medians of `ratios`: what the budget checks. */
   medianRatios: { express: number; nodeHttp: number };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-};
 
 export function measureThroughput(
   secrets: Secrets,
