@@ -1,6 +1,6 @@
 // What every request leaves behind when it ends: one lean log line (method, route, status, duration, request id; no
-// headers or bodies, so nothing secret can reach it and no redaction pass is needed on the hot path) and one
-// observation in the request-duration histogram, both from a single measurement.
+// headers or bodies, so nothing secret is put in it, and the logger's redaction pass over it has little to walk) and
+// one observation in the request-duration histogram, both from a single measurement.
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';

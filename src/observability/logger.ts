@@ -27,14 +27,21 @@ const SAFETY_FLUSH_MS = 250;
 function coalescedStandardOutput(): DestinationStream {
   const stream = pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: false });
   let flushScheduled = false;
+  // Lines written since the last safety tick: an idle process makes no writes at all.
+  let wroteSinceTick = false;
   const flush = () => {
     flushScheduled = false;
     stream.flush();
   };
-  setInterval(flush, SAFETY_FLUSH_MS).unref();
+  setInterval(() => {
+    if (!wroteSinceTick) return;
+    wroteSinceTick = false;
+    flush();
+  }, SAFETY_FLUSH_MS).unref();
   return {
     write(line: string) {
       stream.write(line);
+      wroteSinceTick = true;
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
