@@ -32,6 +32,11 @@ export function scrubSecretShapes(text: string): string {
   return text.replace(JWT_SHAPE, REDACTED).replace(BCRYPT_SHAPE, REDACTED);
 }
 
+/** Whether text holds something shaped like a JWT or a bcrypt hash. */
+export function hasSecretShape(text: string): boolean {
+  return scrubSecretShapes(text) !== text;
+}
+
 /**
  * A connection URL without its user and password, for logs and messages. The credentials end at the last `@` before
  * the path, as URL parsers read them, so a password holding an unencoded `@` is removed whole.

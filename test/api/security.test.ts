@@ -72,6 +72,17 @@ describe('security headers', () => {
     expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(none.headers['x-request-id']).not.toBe(hostile.headers['x-request-id']);
   });
+
+  it('when the X-Request-Id is shaped like a token, then a fresh id replaces it and the log never holds it', async () => {
+    const { app, logs } = buildTestApp();
+    // Well-formed by the id's character rules, but a JWT's shape: ids reach log lines unredacted.
+    const tokenShaped = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
+    const response = await request(app).get('/health').set('X-Request-Id', tokenShaped);
+
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logs.text).not.toContain(tokenShaped);
+  });
 });
 
 describe('CORS', () => {
