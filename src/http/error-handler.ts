@@ -1,18 +1,10 @@
 // The one place errors become responses: every error leaves as {success:false, message, error[, details]}.
-// Library errors are recognized by their class or `type`, never by their message.
+// Library errors are recognized by their class or status, never by their message.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import { StoreUnavailableError } from '../storage/ports.js';
 import { AppError } from './app-error.js';
 import type { ErrorCode } from './error-catalogue.js';
-
-// body-parser's error types (https://github.com/expressjs/body-parser#errors).
-const BODY_PARSER_CODES: Record<string, ErrorCode> = {
-  'entity.parse.failed': 'MALFORMED_JSON',
-  'entity.too.large': 'PAYLOAD_TOO_LARGE',
-  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
-  'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
-};
 
 // Other client errors raised by Express's own pieces (http-errors), by status.
 const CLIENT_STATUS_CODES: Record<number, ErrorCode> = {
@@ -26,7 +18,6 @@ const CLIENT_STATUS_CODES: Record<number, ErrorCode> = {
 interface HttpError {
   status: number;
   expose: boolean;
-  type?: unknown;
 }
 
 function isHttpError(error: unknown): error is HttpError {
@@ -45,8 +36,7 @@ export function toAppError(error: unknown): AppError {
     return new AppError('SERVICE_UNAVAILABLE', { cause: error, headers: { 'Retry-After': '5' } });
   }
   if (isHttpError(error) && error.status >= 400 && error.status < 500) {
-    const byType = typeof error.type === 'string' ? BODY_PARSER_CODES[error.type] : undefined;
-    return new AppError(byType ?? CLIENT_STATUS_CODES[error.status] ?? 'BAD_REQUEST', {
+    return new AppError(CLIENT_STATUS_CODES[error.status] ?? 'BAD_REQUEST', {
       cause: error,
     });
   }

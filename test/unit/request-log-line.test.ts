@@ -12,7 +12,7 @@ const line: RequestLogLine = {
 };
 
 /** The line pino itself writes for the same fields, to hold the lean writer to the same format. */
-function pinoLine(fields: Record<string, unknown>, level: 'info' | 'error', bindings = {}) {
+function pinoLine(fields: object, level: 'info' | 'error', bindings = {}) {
   const logs = new LogCapture();
   createLogger({ level: 'info', destination: logs.stream })
     .child(bindings)
