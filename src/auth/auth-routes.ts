@@ -4,6 +4,7 @@
 // dispatch (bench/README.md).
 import type { IRouter, RequestHandler } from 'express';
 import { methodNotAllowed } from '../http/fallback-routes.js';
+import { inSequence } from '../http/in-sequence.js';
 import type { RateLimiters } from '../http/rate-limits.js';
 import type { AccountController } from './account-controller.js';
 import type { AuthController } from './auth-controller.js';
@@ -24,7 +25,7 @@ export type RouteTarget = IRouter;
 
 export function addAuthRoutes(app: RouteTarget, deps: AuthRouteDeps): void {
   const { auth, account, requireAccessToken: signedIn, csrfCheck, limits } = deps;
-  const router = { route: (path: string) => app.route(AUTH_BASE_PATH + path) };
+  const router = { route: (path: string) => routeAt(app, AUTH_BASE_PATH + path) };
   // Routes are matched in order: the most requested first.
   router.route('/profile').get(limits.api, signedIn, auth.profile).all(methodNotAllowed);
   // Refresh and logout share one budget: both take a refresh token.
@@ -48,4 +49,30 @@ export function addAuthRoutes(app: RouteTarget, deps: AuthRouteDeps): void {
     .route('/account')
     .delete(limits.login, signedIn, account.deleteAccount)
     .all(methodNotAllowed);
+}
+
+/**
+ * A route whose steps for each method run as one handler: the router's dispatch between a route's handlers is a
+ * cost on every request (in-sequence.ts).
+ */
+function routeAt(app: RouteTarget, path: string) {
+  const route = app.route(path);
+  const methods = {
+    get(...steps: RequestHandler[]) {
+      route.get(inSequence(steps));
+      return methods;
+    },
+    post(...steps: RequestHandler[]) {
+      route.post(inSequence(steps));
+      return methods;
+    },
+    delete(...steps: RequestHandler[]) {
+      route.delete(inSequence(steps));
+      return methods;
+    },
+    all(handler: RequestHandler) {
+      route.all(handler);
+    },
+  };
+  return methods;
 }

@@ -9,9 +9,9 @@ const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const given = req.get('x-request-id');
+    const given = req.headers['x-request-id'];
     const id =
-      given !== undefined && WELL_FORMED_ID.test(given) && !hasSecretShape(given)
+      typeof given === 'string' && WELL_FORMED_ID.test(given) && !hasSecretShape(given)
         ? given
         : randomUUID();
     res.locals.requestId = id;
