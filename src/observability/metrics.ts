@@ -1,8 +1,9 @@
 // Prometheus metrics (prom-client) in a registry of the app's own: process metrics, request durations by route and
 // status, and counters of auth events. Auth counters are fed by the audit log, so an event and its count can never
 // disagree.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { AuditEvent } from './audit-log.js';
+import { createRequestDurationHistogram } from './request-duration-histogram.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -22,12 +23,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers: [registry] });
 
-  const requestDuration = new Histogram({
+  const requestDuration = createRequestDurationHistogram(registry, {
     name: 'http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
   });
   const registrations = counter('auth_registrations_total', 'Accounts created.');
   const logins = counter('auth_logins_total', 'Login attempts by outcome and failure reason.', [
@@ -77,7 +76,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      requestDuration.labels(method, route, String(status)).observe(seconds);
+      requestDuration.observe(method, route, status, seconds);
     },
     countAuditEvent(event, fields) {
       counterFor[event]?.(fields).inc();
