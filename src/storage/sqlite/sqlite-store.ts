@@ -25,6 +25,7 @@ const reused = (state: RotationStateRow, usedAtMs: number): RotationOutcome => (
 });
 
 interface RotationStateRow {
+  row_id: number;
   id: string;
   session_id: string;
   user_id: string;
@@ -61,7 +62,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
     tokenByHash: db.prepare<[string], RefreshTokenRow>(STATEMENTS.tokenByHash),
     rotationState: db.prepare<[string], RotationStateRow>(STATEMENTS.rotationState),
-    markTokenUsed: db.prepare<[number, string, string]>(STATEMENTS.markTokenUsed),
+    markTokenUsed: db.prepare<[number, string, number]>(STATEMENTS.markTokenUsed),
     touchSession: db.prepare<[number, string]>(STATEMENTS.touchSession),
     revokeSession: db.prepare<[number, string, string]>(STATEMENTS.revokeSession),
     revokeUserSessions: db.prepare<[number, string, string, string]>(STATEMENTS.revokeUserSessions),
@@ -111,7 +112,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       if (state.used_at !== null) return reused(state, state.used_at);
       if (state.expires_at <= nowMs || state.session_expires_at <= nowMs)
         return { outcome: 'expired' };
-      if (sql.markTokenUsed.run(nowMs, successor.id, state.id).changes !== 1)
+      if (sql.markTokenUsed.run(nowMs, successor.id, state.row_id).changes !== 1)
         return reused(state, nowMs);
       insertTokenRow(successor);
       sql.touchSession.run(nowMs, state.session_id);

@@ -15,13 +15,13 @@ export const STATEMENTS = {
   insertToken: `INSERT INTO refresh_tokens (id, session_id, user_id, token_hash, created_at, expires_at, used_at, replaced_by_id)
     VALUES (@id, @session_id, @user_id, @token_hash, @created_at, @expires_at, @used_at, @replaced_by_id)`,
   tokenByHash: 'SELECT * FROM refresh_tokens WHERE token_hash = ?',
-  rotationState: `SELECT t.id, t.session_id, t.user_id, t.used_at, t.expires_at,
+  rotationState: `SELECT t.rowid AS row_id, t.id, t.session_id, t.user_id, t.used_at, t.expires_at,
            s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at
       FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
      WHERE t.token_hash = ?`,
   // The compare-and-set of rotation: only an unused token is marked.
   markTokenUsed:
-    'UPDATE refresh_tokens SET used_at = ?, replaced_by_id = ? WHERE id = ? AND used_at IS NULL',
+    'UPDATE refresh_tokens SET used_at = ?, replaced_by_id = ? WHERE rowid = ? AND used_at IS NULL',
   touchSession: 'UPDATE sessions SET last_used_at = ? WHERE id = ?',
   revokeSession:
     'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
@@ -30,8 +30,8 @@ export const STATEMENTS = {
   liveSessionsOfUser: `SELECT * FROM sessions
     WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
     ORDER BY last_used_at DESC`,
-  sweepTokens: `DELETE FROM refresh_tokens WHERE id IN
-    (SELECT id FROM refresh_tokens WHERE expires_at < ? LIMIT ?)`,
+  sweepTokens: `DELETE FROM refresh_tokens WHERE rowid IN
+    (SELECT rowid FROM refresh_tokens WHERE expires_at < ? LIMIT ?)`,
   // A session goes only once its tokens are gone, so the token sweep stays the bounded one.
   sweepSessions: `DELETE FROM sessions WHERE id IN
     (SELECT id FROM sessions WHERE expires_at < ?
