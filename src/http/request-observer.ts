@@ -1,16 +1,16 @@
 // What every request leaves behind when it ends: one lean log line (method, route, status, duration, request id; no
-// headers or bodies, so nothing secret is put in it and it needs no redaction pass) and one observation in the
+// headers or bodies, so nothing secret is put in it), written by the flat line writer, and one observation in the
 // request-duration histogram, both from a single measurement.
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { requestLogWriter } from '../observability/request-log-line.js';
+import { createLineWriter } from '../observability/line-writer.js';
 
 export function observeRequests(
   logger: Logger,
   metrics: Pick<Metrics, 'observeRequest'>,
 ): RequestHandler {
-  const writeRequestLine = requestLogWriter(logger);
+  const writeLine = createLineWriter(logger);
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
     // At debug level only: shows a request the server has taken, before it finishes (e.g. during a shutdown).
@@ -20,15 +20,16 @@ export function observeRequests(
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
       const route = routeOf(req);
       metrics.observeRequest(req.method, route, res.statusCode, durationMs / 1000);
-      writeRequestLine({
+      const line = {
         reqId: res.locals.requestId,
         method: req.method,
         route,
         status: res.statusCode,
         ms: Math.round(durationMs * 10) / 10,
         error: res.locals.errorCode,
-        aborted: !res.writableFinished,
-      });
+        aborted: res.writableFinished ? undefined : true,
+      };
+      writeLine(res.statusCode >= 500 ? 'error' : 'info', line, 'request');
     });
     next();
   };

@@ -1,4 +1,5 @@
 // Security-relevant events as structured log lines with `event` set, for alerting and forensics.
+import { createLineWriter } from './line-writer.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -26,9 +27,11 @@ export function createAuditLog(
   metrics?: Pick<Metrics, 'countAuditEvent'>,
 ): AuditLog {
   const audit = logger.child({ channel: 'audit' });
+  const writeLine = createLineWriter(audit);
   return {
     record(event, fields) {
-      audit.info({ event, ...fields }, event);
+      const line = { event, ...fields };
+      if (!writeLine('info', line, event)) audit.info(line, event);
       metrics?.countAuditEvent(event, fields);
     },
   };
