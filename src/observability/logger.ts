@@ -50,6 +50,20 @@ function coalescedStandardOutput(): DestinationStream {
   };
 }
 
+/** pino's isoTime, formatted once per millisecond: under load, the lines of one millisecond share it. */
+function isoTimeOncePerMillisecond(): () => string {
+  let lastMs = Number.NaN;
+  let field = '';
+  return () => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      field = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
+}
+
 const scrubIfText = (arg: unknown) => (typeof arg === 'string' ? scrubSecretShapes(arg) : arg);
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -57,7 +71,7 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: { service: 'auth-api' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOncePerMillisecond(),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
