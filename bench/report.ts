@@ -78,7 +78,7 @@ export function formatTable(m: Measured): string {
       'POST /api/auth/refresh (rotating)',
       refresh.figures,
       NO_RATIO,
-      `${percent(refresh.figures.rps, profile.rps)} of profile; ${refresh.sessions} chains, broken: ${broken.join(', ') || 'none'}`,
+      `${percent(refresh.figures.rps, refresh.profile.rps)} of profile on the same server (${refresh.profile.rps} req/s there); ${refresh.sessions} chains a round, broken: ${broken.join(', ') || 'none'}`,
     ),
     row(
       'POST /api/auth/login',

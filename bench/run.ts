@@ -44,7 +44,9 @@ try {
   measured.nodeHttp = throughput.nodeHttp;
   measured.profileRatios = { ratios: throughput.ratios, medianRatios: throughput.medianRatios };
 
-  step('refresh with rotation, one session per connection');
+  step(
+    `refresh with rotation, in ${settings.rounds} rounds interleaved with profile on the same server`,
+  );
   measured.refresh = await withServer(secrets, 'server', (server) =>
     measureRefresh(server, settings),
   );
