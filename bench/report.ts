@@ -102,7 +102,7 @@ export function formatTable(m: Measured): string {
       `profile, ${memory.figures.seconds.toFixed(0)} s steady (memory)`,
       memory.figures,
       vsBaselines(memory.figures),
-      `RSS ${memory.earlyRssMiB} MiB at ${memory.earlyAtSeconds} s, ${memory.endRssMiB} MiB at the end; ` +
+      `RSS ${memory.earlyRssMiB} MiB around ${memory.earlyAtSeconds} s, ${memory.endRssMiB} MiB at the end (5 s medians); ` +
         `${memory.rangeMiB.join('-')} MiB in between`,
     ),
   ];

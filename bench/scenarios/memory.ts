@@ -1,7 +1,10 @@
-// Steady profile load on a fresh service while its resident memory (VmRSS from /proc/<pid>/status) is sampled: the
-// budget compares the sample at 10 s with the one at the end (60 s by default).
+// Steady profile load on a fresh service while its resident memory (VmRSS from /proc/<pid>/status) is sampled every
+// second: the budget compares the median of the five samples up to 10 s with the median of the last five (the run
+// ends at 60 s by default). RSS swings with the garbage collector by tens of MiB within seconds (a single sample at
+// 10 s once read 233 MiB on a run that stayed between 175 and 233), so one sample against another measured the
+// swing; a leak moves the median of a window too.
 import { login, register } from '../accounts.js';
-import { roundTo, runLoad, type Figures } from '../measure.js';
+import { median, roundTo, runLoad, type Figures } from '../measure.js';
 import { readRssMiB } from '../proc.js';
 import type { BenchServer } from '../server.js';
 import type { BenchSettings } from '../settings.js';
@@ -9,9 +12,11 @@ import { profileLoad } from './profile.js';
 
 export interface MemoryRun {
   figures: Figures;
-  /** When the early sample was taken: 10 s, or half the run when it is shorter than 20 s. */
+  /** Where the early window ends: 10 s, or half the run when it is shorter than 20 s. */
   earlyAtSeconds: number;
+  /** Median of the samples in the window of WINDOW_SAMPLES seconds ending at earlyAtSeconds. */
   earlyRssMiB: number;
+  /** Median of the last WINDOW_SAMPLES samples. */
   endRssMiB: number;
   /** (end - early) / early. */
   growth: number;
@@ -19,6 +24,8 @@ export interface MemoryRun {
   rangeMiB: [number, number];
   samples: Array<{ atSeconds: number; rssMiB: number }>;
 }
+
+const WINDOW_SAMPLES = 5;
 
 export async function measureMemory(
   server: BenchServer,
@@ -42,16 +49,21 @@ export async function measureMemory(
   timers.forEach(clearTimeout);
   sampleAt(roundTo(figures.seconds, 1));
   samples.sort((a, b) => a.atSeconds - b.atSeconds);
-  const early = samples.find((s) => s.atSeconds === earlyAtSeconds);
-  const end = samples.at(-1);
-  if (early === undefined || end === undefined) throw new Error('no RSS sample');
+  const earlyWindow = samples
+    .filter((s) => s.atSeconds <= earlyAtSeconds)
+    .slice(-WINDOW_SAMPLES)
+    .map((s) => s.rssMiB);
+  const endWindow = samples.slice(-WINDOW_SAMPLES).map((s) => s.rssMiB);
+  if (earlyWindow.length === 0 || endWindow.length === 0) throw new Error('no RSS sample');
+  const earlyRssMiB = roundTo(median(earlyWindow), 1);
+  const endRssMiB = roundTo(median(endWindow), 1);
   const later = samples.filter((s) => s.atSeconds >= earlyAtSeconds).map((s) => s.rssMiB);
   return {
     figures,
     earlyAtSeconds,
-    earlyRssMiB: early.rssMiB,
-    endRssMiB: end.rssMiB,
-    growth: roundTo((end.rssMiB - early.rssMiB) / early.rssMiB, 4),
+    earlyRssMiB,
+    endRssMiB,
+    growth: roundTo((endRssMiB - earlyRssMiB) / earlyRssMiB, 4),
     rangeMiB: [Math.min(...later), Math.max(...later)],
     samples,
   };
