@@ -7,6 +7,7 @@ import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome }
 import { guardUnavailable } from '../unavailable-guard.js';
 import { isSqliteUnavailable, isUniqueViolation } from './sqlite-errors.js';
 import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
+import { batchPerTurn } from './turn-batch.js';
 import { STATEMENTS } from './statements.js';
 import {
   toRefreshToken,
@@ -98,7 +99,9 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     insertTokenRow(firstToken);
   });
 
-  const rotateTx = db.transaction(
+  // Rotations are committed in groups, one per turn of the event loop (turn-batch.ts): the hottest write path.
+  const rotations = batchPerTurn(
+    db,
     (tokenHash: string, successor: NewRefreshToken, nowMs: number): RotationOutcome => {
       const state = sql.rotationState.get(tokenHash);
       if (
@@ -180,9 +183,8 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       return row && toRefreshToken(row);
     },
 
-    async rotateRefreshToken(tokenHash, successor, now) {
-      // IMMEDIATE takes the write lock first, so instances sharing the file serialize here too.
-      return rotateTx.immediate(tokenHash, successor, now.getTime());
+    rotateRefreshToken(tokenHash, successor, now) {
+      return rotations.run(tokenHash, successor, now.getTime());
     },
 
     async addRefreshToken(token, now) {
@@ -216,6 +218,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     },
 
     async close() {
+      rotations.flush();
       db.close();
     },
   };
