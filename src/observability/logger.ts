@@ -11,41 +11,32 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Lines wait in memory until this many bytes are due, or until the current turn of the event loop has ended. */
-const BATCH_BYTES = 4096;
-/** A line held back while a write was in flight goes out within this long. */
-const SAFETY_FLUSH_MS = 250;
-
 /**
- * Standard output, with the lines of one turn of the event loop written together. pino's default writes each line
- * with its own fs.write on libuv's thread pool, and the hand-offs between threads cost a request more CPU than
- * building its line did (bench/README.md; a main-thread CPU profile does not show them). Under load a turn
- * handles several requests, so this makes one write of their lines; when idle, a line still goes out at once.
- * What is pending when the process exits is written then (pino flushes synchronously on exit); a process killed
- * outright (SIGKILL) loses at most the lines of its last turn.
+ * Standard output, with the lines of one turn of the event loop handed to pino's destination as one write. pino's
+ * default writes each line with its own fs.write on libuv's thread pool, and the hand-offs between threads cost a
+ * request more CPU than building its line did (bench/README.md; a main-thread CPU profile does not show them).
+ * Lines are joined here rather than in the destination's own buffer (its minLength), which measures the UTF-8
+ * length of everything it holds on every write: 3.1 against 1.3 µs of CPU a line, 9 lines a turn. When idle, a line
+ * still goes out at the end of its turn. On exit the last turn's lines are handed over and written synchronously;
+ * a process killed outright (SIGKILL) loses at most those.
  */
 function coalescedStandardOutput(): DestinationStream {
-  const stream = pino.destination({ dest: 1, minLength: BATCH_BYTES, sync: false });
-  let flushScheduled = false;
-  // Lines written since the last safety tick: an idle process makes no writes at all.
-  let wroteSinceTick = false;
-  const flush = () => {
-    flushScheduled = false;
-    stream.flush();
+  const stream = pino.destination({ dest: 1, sync: false });
+  let pending: string[] = [];
+  const handOver = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    stream.write(text);
   };
-  setInterval(() => {
-    if (!wroteSinceTick) return;
-    wroteSinceTick = false;
-    flush();
-  }, SAFETY_FLUSH_MS).unref();
+  process.on('exit', () => {
+    handOver();
+    stream.flushSync();
+  });
   return {
     write(line: string) {
-      stream.write(line);
-      wroteSinceTick = true;
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flush);
-      }
+      if (pending.length === 0) setImmediate(handOver);
+      pending.push(line);
     },
   };
 }
