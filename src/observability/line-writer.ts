@@ -7,8 +7,7 @@ import { pino } from 'pino';
 import type { Logger } from './logger.js';
 import { isSecretKey, REDACTED, scrubSecretShapes } from './redact-secrets.js';
 
-export type FlatFields = Record<string, string | number | boolean | null | undefined>;
-export type LineLevel = 'info' | 'warn' | 'error';
+type LineLevel = 'info' | 'warn' | 'error';
 
 /** Writes one line; false, having written nothing, when a field is not flat (the caller then logs it as usual). */
 export type LineWriter = (

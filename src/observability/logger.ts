@@ -30,8 +30,12 @@ function coalescedStandardOutput(): DestinationStream {
     stream.write(text);
   };
   process.on('exit', () => {
-    handOver();
-    stream.flushSync();
+    try {
+      handOver();
+      stream.flushSync();
+    } catch {
+      // Standard output is gone (a closed pipe): there is nowhere left to write, and exit must not fail for it.
+    }
   });
   return {
     write(line: string) {
