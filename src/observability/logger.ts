@@ -11,14 +11,19 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** How long a line may wait for others before the batch goes to standard output. */
+const LOG_BATCH_WAIT_MS = 10;
+/** A batch this long goes out at once, whatever its age: bounds the memory a burst holds. */
+const LOG_BATCH_MAX_LINES = 256;
+
 /**
- * Standard output, with the lines of one turn of the event loop handed to pino's destination as one write. pino's
- * default writes each line with its own fs.write on libuv's thread pool, and the hand-offs between threads cost a
- * request more CPU than building its line did (bench/README.md; a main-thread CPU profile does not show them).
- * Lines are joined here rather than in the destination's own buffer (its minLength), which measures the UTF-8
- * length of everything it holds on every write: 3.1 against 1.3 µs of CPU a line, 9 lines a turn. When idle, a line
- * still goes out at the end of its turn. On exit the last turn's lines are handed over and written synchronously;
- * a process killed outright (SIGKILL) loses at most those.
+ * Standard output, with the lines of up to LOG_BATCH_WAIT_MS handed to pino's destination as one write. Each write
+ * is an fs.write on libuv's thread pool, and on a loaded server the hand-offs between threads cost more CPU than
+ * building the lines did: batching per event-loop turn still wrote a few lines at a time, and waiting 10 ms cut
+ * GET /api/auth/profile by about 15 µs a request (bench/README.md). Lines are joined here rather than in the
+ * destination's own buffer (its minLength), which measures the UTF-8 length of everything it holds on every write
+ * and never writes a short batch on its own. On exit the waiting lines are handed over and written synchronously; a
+ * process killed outright (SIGKILL) loses at most the last 10 ms of lines.
  */
 function coalescedStandardOutput(): DestinationStream {
   const stream = pino.destination({ dest: 1, sync: false });
@@ -39,8 +44,9 @@ function coalescedStandardOutput(): DestinationStream {
   });
   return {
     write(line: string) {
-      if (pending.length === 0) setImmediate(handOver);
+      if (pending.length === 0) setTimeout(handOver, LOG_BATCH_WAIT_MS);
       pending.push(line);
+      if (pending.length >= LOG_BATCH_MAX_LINES) handOver();
     },
   };
 }
