@@ -15,7 +15,7 @@ import { AppError } from './app-error.js';
 const MINUTE = 60_000;
 /** IPv6 clients are keyed per /56: one subscriber's many addresses share a budget. */
 const IPV6_SUBNET = 56;
-/** Bounds the memo of partition keys; past it the memo starts again. */
+/** Bounds the memo of client keys; past it the memo starts again. */
 const MAX_MEMOIZED_KEYS = 10_000;
 
 /** The window of each limit (DESIGN §5); the budgets come from configuration. */
@@ -35,17 +35,20 @@ export function createRateLimiters(
   clock: Clock,
   metrics: Pick<Metrics, 'countRateLimited'>,
 ): RateLimiters {
-  const partitionKeys = memoizedPartitionKeys();
+  const clientKeys = memoizedClientKeys();
   const limiter = (name: RateLimitName): RequestHandler => {
     const limit = limits[name];
     const windowMs = RATE_LIMIT_WINDOWS_MS[name];
     const policy = `"${name}"; q=${limit}; w=${Math.ceil(windowMs / 1000)}`;
     return async (req, res, next) => {
       // req.ip honours TRUST_PROXY: X-Forwarded-For counts only when it comes from a trusted proxy.
-      const client = ipKeyGenerator(req.ip ?? '', IPV6_SUBNET);
-      const { count, resetAt } = await counters.increment(`rate:${name}:${client}`, windowMs);
+      const client = clientKeys(req.ip ?? '');
+      const { count, resetAt } = await counters.increment(
+        `rate:${name}:${client.counter}`,
+        windowMs,
+      );
       const resetSeconds = Math.max(0, Math.ceil((resetAt - clock.now()) / 1000));
-      res.setHeader('RateLimit-Policy', `${policy}; pk=:${partitionKeys(client)}:`);
+      res.setHeader('RateLimit-Policy', `${policy}; pk=:${client.partition}:`);
       res.setHeader('RateLimit', `"${name}"; r=${Math.max(limit - count, 0)}; t=${resetSeconds}`);
       if (count > limit) {
         metrics.countRateLimited(name);
@@ -64,20 +67,25 @@ export function createRateLimiters(
   };
 }
 
-/**
- * The draft's partition key: names the client's counter without showing its address (a hash, as express-rate-limit
- * writes it). A client sends many requests, so each key is hashed once and remembered.
- */
-function memoizedPartitionKeys(): (client: string) => string {
-  const memo = new Map<string, string>();
-  return (client) => {
-    let key = memo.get(client);
-    if (key === undefined) {
-      const hex = createHash('sha256').update(client).digest('hex').slice(0, 12);
-      key = Buffer.from(hex).toString('base64');
+interface ClientKeys {
+  /** The address as express-rate-limit keys it: IPv4 as is, IPv6 as its /56 network. */
+  counter: string;
+  /** The draft's partition key: names the counter without showing the address (a hash, as express-rate-limit has it). */
+  partition: string;
+}
+
+/** A client sends many requests, so its keys (an IPv6 parse, a hash) are worked out once per address and remembered. */
+function memoizedClientKeys(): (address: string) => ClientKeys {
+  const memo = new Map<string, ClientKeys>();
+  return (address) => {
+    let keys = memo.get(address);
+    if (keys === undefined) {
+      const counter = ipKeyGenerator(address, IPV6_SUBNET);
+      const hex = createHash('sha256').update(counter).digest('hex').slice(0, 12);
+      keys = { counter, partition: Buffer.from(hex).toString('base64') };
       if (memo.size >= MAX_MEMOIZED_KEYS) memo.clear();
-      memo.set(client, key);
+      memo.set(address, keys);
     }
-    return key;
+    return keys;
   };
 }
