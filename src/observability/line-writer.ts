@@ -51,18 +51,31 @@ function serializeFlat(fields: Record<string, unknown>): string | undefined {
   for (const key in fields) {
     const value = fields[key];
     if (value === undefined) continue;
-    const name = JSON.stringify(key);
-    if (isSecretKey(key)) {
-      text += `,${name}:"${REDACTED}"`;
+    const opening = fieldOpening(key);
+    if (opening === undefined) {
+      text += `,${JSON.stringify(key)}:"${REDACTED}"`;
     } else if (typeof value === 'string') {
-      text += `,${name}:${JSON.stringify(scrubSecretShapes(value))}`;
+      text += opening + JSON.stringify(scrubSecretShapes(value));
     } else if (typeof value === 'number') {
-      text += `,${name}:${Number.isFinite(value) ? String(value) : 'null'}`;
+      text += opening + (Number.isFinite(value) ? String(value) : 'null');
     } else if (typeof value === 'boolean' || value === null) {
-      text += `,${name}:${String(value)}`;
+      text += opening + String(value);
     } else {
       return undefined;
     }
   }
   return text;
+}
+
+/** Lines reuse a handful of field names; past this many the memo starts again. */
+const MAX_MEMOIZED_FIELD_NAMES = 1_000;
+const fieldOpenings = new Map<string, string | undefined>();
+
+/** `,"key":` for a field, worked out once per name; undefined for a secret-named field, whose value is replaced. */
+function fieldOpening(key: string): string | undefined {
+  if (fieldOpenings.has(key)) return fieldOpenings.get(key);
+  const opening = isSecretKey(key) ? undefined : `,${JSON.stringify(key)}:`;
+  if (fieldOpenings.size >= MAX_MEMOIZED_FIELD_NAMES) fieldOpenings.clear();
+  fieldOpenings.set(key, opening);
+  return opening;
 }
