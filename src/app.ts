@@ -5,7 +5,7 @@ import { createAuthFeature } from './auth/auth-feature.js';
 import type { PasswordHasher } from './auth/passwords/password-hasher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import { useSocketAddressUnlessProxied } from './http/client-address.js';
+import { readSocketFactsUnlessProxied } from './http/socket-facts.js';
 import { errorHandler } from './http/error-handler.js';
 import { notFound } from './http/fallback-routes.js';
 import { inSequence } from './http/in-sequence.js';
@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   // Flat query strings: `?email[$ne]=x` stays the string key "email[$ne]" and can never build an object.
   app.set('query parser', 'simple');
   app.set('trust proxy', config.http.trustProxy);
-  useSocketAddressUnlessProxied(app, config.http.trustProxy);
+  readSocketFactsUnlessProxied(app, config.http.trustProxy);
 
   // What every request passes through before routing, as one step (see in-sequence.ts for why).
   app.use(

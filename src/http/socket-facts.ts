@@ -1,16 +1,28 @@
-// The client's address (req.ip) read straight from the socket when no proxy is trusted. Express's getter runs
-// proxy-addr over X-Forwarded-For on every read and, trusting no hop, answers the socket's peer anyway; the rate
-// limiter reads it on every request, and the parse cost GET /api/auth/profile about 2.5 µs (bench/README.md).
+// What the socket says about a request when no proxy is trusted: the client's address (req.ip) and whether it came
+// over TLS (req.protocol, and so req.secure). Express's getters consult the trust-proxy function on every read, and
+// req.ip runs proxy-addr over X-Forwarded-For, only to answer the socket's facts when no hop is trusted. The rate
+// limiter reads the address and the transport check the protocol on every request: about 3.5 µs of
+// GET /api/auth/profile (bench/README.md).
+import type { TLSSocket } from 'node:tls';
 import type { Express, Request } from 'express';
 import type { TrustProxy } from '../config/trust-proxy.js';
 
-export function useSocketAddressUnlessProxied(app: Express, trustProxy: TrustProxy): void {
+export function readSocketFactsUnlessProxied(app: Express, trustProxy: TrustProxy): void {
   if (trustProxy !== false) return;
-  Object.defineProperty(app.request, 'ip', {
-    configurable: true,
-    enumerable: true,
-    get(this: Request) {
-      return this.socket.remoteAddress;
+  Object.defineProperties(app.request, {
+    ip: {
+      configurable: true,
+      enumerable: true,
+      get(this: Request) {
+        return this.socket.remoteAddress;
+      },
+    },
+    protocol: {
+      configurable: true,
+      enumerable: true,
+      get(this: Request) {
+        return (this.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http';
+      },
     },
   });
 }
