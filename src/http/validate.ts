@@ -16,28 +16,39 @@ type Parsed<S extends RequestSchemas> = {
 /** A query string is refused unless a route declares one: the whitelist covers every part of the request. */
 const NO_QUERY = z.strictObject({});
 
+/** The parts of a request a route may describe, with the prefix their error paths carry. */
+const PARTS = [
+  { part: 'params', prefix: 'params.' },
+  { part: 'query', prefix: 'query.' },
+  { part: 'body', prefix: '' },
+] as const;
+
+type Part = (typeof PARTS)[number]['part'];
+
 export function parseRequest<S extends RequestSchemas>(req: Request, schemas: S): Parsed<S> {
   const parsed: Record<string, unknown> = {};
   const details: ErrorDetail[] = [];
-  const parts = {
-    params: { schema: schemas.params, read: () => req.params, prefix: 'params.' },
-    // Without a query string there is nothing to check (and Express parses one on every read of req.query).
-    query: {
-      schema: schemas.query ?? (req.url.includes('?') ? NO_QUERY : undefined),
-      read: () => req.query,
-      prefix: 'query.',
-    },
-    // A request without a body is validated as an empty object, so the answer names the missing fields.
-    body: { schema: schemas.body, read: () => (req.body as unknown) ?? {}, prefix: '' },
-  };
-  for (const [name, { schema, read, prefix }] of Object.entries(parts)) {
+  for (const { part, prefix } of PARTS) {
+    const schema = schemaFor(part, schemas, req);
     if (schema === undefined) continue;
-    const result = schema.safeParse(read());
-    if (result.success) parsed[name] = result.data;
+    const result = schema.safeParse(valueOf(part, req));
+    if (result.success) parsed[part] = result.data;
     else details.push(...toDetails(result.error, prefix));
   }
   if (details.length > 0) throw validationError(details);
   return parsed as Parsed<S>;
+}
+
+function schemaFor(part: Part, schemas: RequestSchemas, req: Request): z.ZodType | undefined {
+  // Without a query string there is nothing to check (and Express parses one on every read of req.query).
+  if (part === 'query') return schemas.query ?? (req.url.includes('?') ? NO_QUERY : undefined);
+  return schemas[part];
+}
+
+function valueOf(part: Part, req: Request): unknown {
+  // A request without a body is validated as an empty object, so the answer names the missing fields.
+  if (part === 'body') return (req.body as unknown) ?? {};
+  return part === 'query' ? req.query : req.params;
 }
 
 function toDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
