@@ -21,6 +21,34 @@ describe('starting the server process', () => {
     expect(existsSync(join(server.cwd, 'data', 'auth.db'))).toBe(true);
   });
 
+  it('when requests are answered, then each request line reaches standard output while the server runs', async () => {
+    const server = await startServer({ NODE_ENV: 'development' });
+    const isProfileLine = (line: Record<string, unknown>) =>
+      line.msg === 'request' && line.route === '/api/auth/profile';
+
+    // One request alone (its line waits for the batch timer), then a burst longer than one batch.
+    const first = await fetch(`${server.baseUrl}/api/auth/profile`);
+    const firstLine = await server.waitForLine(isProfileLine);
+    const burst = await Promise.all(
+      Array.from({ length: 300 }, () => fetch(`${server.baseUrl}/api/auth/profile`)),
+    );
+    await server.waitForLine(() => server.lines().filter(isProfileLine).length >= 301);
+
+    expect(first.status).toBe(401);
+    expect(firstLine).toMatchObject({
+      status: 401,
+      error: 'TOKEN_MISSING',
+      reqId: first.headers.get('x-request-id'),
+    });
+    expect(burst.map((response) => response.status)).toEqual(burst.map(() => 401));
+    const ids = server
+      .lines()
+      .filter(isProfileLine)
+      .map((line) => line.reqId);
+    expect(new Set(ids).size).toBe(301);
+    expect(server.child.exitCode).toBeNull();
+  });
+
   it('when production has a weak secret, then it refuses to start, naming the variable but not the value', async () => {
     const server = spawnServer({
       NODE_ENV: 'production',
