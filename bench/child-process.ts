@@ -23,10 +23,15 @@ export function startHelper(
   script: string,
   placement: Placement,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  { timeoutMs = 30_000, nodeArgs = [] }: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<Helper> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const { command, args } = placed(placement, process.execPath, ['--import', TSX, path]);
+  const { command, args } = placed(placement, process.execPath, [
+    ...nodeArgs,
+    '--import',
+    TSX,
+    path,
+  ]);
   const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

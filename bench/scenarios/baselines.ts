@@ -34,6 +34,7 @@ export async function startBaseline(
   script: string,
   run: { secrets: Secrets; signedIn: SignedIn; answer: unknown },
   settings: BenchSettings,
+  nodeArgs: string[] = [],
 ): Promise<RunningBaseline> {
   const config: BaselineConfig = {
     secret: run.secrets.access,
@@ -42,7 +43,12 @@ export async function startBaseline(
     audience: TOKEN_AUDIENCE,
     user: run.signedIn.user,
   };
-  const helper = await startHelper(script, 'server', { BENCH_BASELINE: JSON.stringify(config) });
+  const helper = await startHelper(
+    script,
+    'server',
+    { BENCH_BASELINE: JSON.stringify(config) },
+    { nodeArgs },
+  );
   const baseUrl = `http://127.0.0.1:${String(helper.announced.port)}`;
   const load = (seconds: number): Load => ({
     ...profileLoad(baseUrl, run.signedIn.accessToken, seconds, settings.connections),

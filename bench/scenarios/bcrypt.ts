@@ -17,7 +17,7 @@ export async function measureBcryptRate(seconds: number): Promise<BcryptRate> {
     'bcrypt-rate.ts',
     'every',
     { BENCH_SECONDS: String(seconds) },
-    (seconds + 60) * 1000,
+    { timeoutMs: (seconds + 60) * 1000 },
   );
   await helper.stop();
   return helper.announced as unknown as BcryptRate;
