@@ -28,7 +28,10 @@ const LOG_BATCH_MAX_LINES = 256;
 function coalescedStandardOutput(): DestinationStream {
   const stream = pino.destination({ dest: 1, sync: false });
   let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const handOver = () => {
+    clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];
@@ -44,7 +47,8 @@ function coalescedStandardOutput(): DestinationStream {
   });
   return {
     write(line: string) {
-      if (pending.length === 0) setTimeout(handOver, LOG_BATCH_WAIT_MS);
+      // One timer per batch: a batch handed over full takes its timer with it.
+      timer ??= setTimeout(handOver, LOG_BATCH_WAIT_MS);
       pending.push(line);
       if (pending.length >= LOG_BATCH_MAX_LINES) handOver();
     },
