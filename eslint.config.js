@@ -1,6 +1,7 @@
 // ESLint with typescript-eslint's strict type-checked rules, plus the architecture's import boundaries.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerDirection } from './eslint-rules/layer-direction.js';
 
 const driver = (name, home) => ({
   name,
@@ -13,10 +14,21 @@ const REDIS = {
   message:
     '@redis/client is imported only in src/limits/redis-*.ts; others count through CounterStore.',
 };
+/** The files of a feature that deal in HTTP: its operation table, controllers, guards, transports, client context. */
+const FEATURE_HTTP_FILES = [
+  'src/*/*-operations.ts',
+  'src/*/*-controller.ts',
+  'src/*/*-guard.ts',
+  'src/*/*-transport.ts',
+  'src/*/client-context.ts',
+  'src/*/*-routes.ts',
+];
 const EXPRESS = {
   name: 'express',
   message:
-    "express belongs in src/http/, src/app.ts and the features' *-routes.ts and *-controller.ts files.",
+    "express belongs in src/http/, src/app.ts and the features' HTTP files (" +
+    FEATURE_HTTP_FILES.join(', ') +
+    ').',
 };
 const restrict = (...paths) => ({ 'no-restricted-imports': ['error', { paths }] });
 
@@ -32,7 +44,11 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
-  { files: ['src/**/*.ts'], rules: restrict(MONGOOSE, SQLITE, EXPRESS, REDIS) },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'auth-api': { rules: { 'layer-direction': layerDirection } } },
+    rules: { ...restrict(MONGOOSE, SQLITE, EXPRESS, REDIS), 'auth-api/layer-direction': 'error' },
+  },
   { files: ['src/limits/redis-*.ts'], rules: restrict(MONGOOSE, SQLITE, EXPRESS) },
   {
     files: ['src/storage/sqlite/**/*.ts'],
@@ -49,7 +65,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
   },
   {
-    files: ['src/http/**/*.ts', 'src/app.ts', 'src/**/*-routes.ts', 'src/**/*-controller.ts'],
+    files: ['src/http/**/*.ts', 'src/app.ts', ...FEATURE_HTTP_FILES],
     rules: restrict(MONGOOSE, SQLITE, REDIS),
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -1,8 +1,8 @@
 // HTTP in, HTTP out for the signed-in user's own account: sessions, logout everywhere, password, deletion.
 import type { Request, Response } from 'express';
-import { clientContext } from '../http/client-context.js';
-import type { Authenticated } from '../http/locals.js';
-import type { RefreshTokenTransport } from '../http/refresh-token-transport.js';
+import { clientContext } from './client-context.js';
+import type { Authenticated } from './auth-locals.js';
+import type { RefreshTokenTransport } from './refresh-token-transport.js';
 import { parseRequest } from '../http/validate.js';
 import type { AccountService } from './account-service.js';
 import {

@@ -1,7 +1,7 @@
 // What a signed-in user does with their own account: see and end sessions, end them all, change the password,
 // delete the account. Every call acts on the caller's authenticated session and user, never on ids from elsewhere.
 import type { Clock } from '../clock.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { AuthStore, LiveSession, SessionRecord } from '../storage/ports.js';
 import type { ClientContext } from './client-context.js';

@@ -1,8 +1,8 @@
 // HTTP in, HTTP out for sign-up, sign-in and tokens: validate, call one service function, shape the response.
 import type { Request, Response } from 'express';
-import { AppError } from '../http/app-error.js';
-import { clientContext } from '../http/client-context.js';
-import type { RefreshTokenTransport } from '../http/refresh-token-transport.js';
+import { AppError } from '../errors/app-error.js';
+import { clientContext } from './client-context.js';
+import type { RefreshTokenTransport } from './refresh-token-transport.js';
 import { parseRequest } from '../http/validate.js';
 import type { AuthService } from './auth-service.js';
 import { loginBody, registerBody } from './auth-schemas.js';

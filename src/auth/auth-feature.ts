@@ -2,9 +2,9 @@
 // rate limits, and the refresh-token transport the configuration chose.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import { requireAccessToken } from '../http/authenticate.js';
+import { requireAccessToken } from './access-token-guard.js';
 import { createRateLimiters } from '../http/rate-limits.js';
-import { createRefreshTokenTransport } from '../http/refresh-token-transport.js';
+import { createRefreshTokenTransport } from './refresh-token-transport.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';

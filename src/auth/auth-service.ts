@@ -2,7 +2,7 @@
 // Each reads as its steps; the detail of each step lives in its own small function or module.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { AuthStore, LiveSession, UserRecord } from '../storage/ports.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';

@@ -3,8 +3,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
 import { StoreUnavailableError } from '../storage/ports.js';
-import { AppError } from './app-error.js';
-import type { ErrorCode } from './error-catalogue.js';
+import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/error-catalogue.js';
 
 // Other client errors raised by Express's own pieces (http-errors), by status.
 const CLIENT_STATUS_CODES: Record<number, ErrorCode> = {

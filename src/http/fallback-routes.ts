@@ -1,6 +1,6 @@
 // Answers for requests no route takes: an unknown path, or a known path with a method it does not serve.
 import type { Request, RequestHandler } from 'express';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 export const notFound: RequestHandler = () => {
   throw new AppError('NOT_FOUND');

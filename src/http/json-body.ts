@@ -3,8 +3,8 @@
 // body-parser: the API takes one small kind of body, and body-parser's general machinery (type matching, raw-body,
 // charset decoding streams) cost about a twentieth of a refresh request (bench/README.md).
 import type { Request, RequestHandler } from 'express';
-import { AppError } from './app-error.js';
-import type { ErrorCode } from './error-catalogue.js';
+import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/error-catalogue.js';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i;

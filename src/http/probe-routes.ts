@@ -5,7 +5,7 @@ import { Router, type RequestHandler } from 'express';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AuthStore } from '../storage/ports.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { methodNotAllowed } from './fallback-routes.js';
 
 /** A dependency that has not answered within this long is not ready. */

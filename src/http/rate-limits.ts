@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 const MINUTE = 60_000;
 /** IPv6 clients are keyed per /56: one subscriber's many addresses share a budget. */

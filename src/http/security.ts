@@ -4,7 +4,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config/config.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 const PROBE_PATHS = new Set(['/health', '/ready']);
 

@@ -1,7 +1,7 @@
 // While the process shuts down, requests that still arrive on open connections are refused, and their connection
 // closed, rather than started.
 import type { RequestHandler } from 'express';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Shared with the process entry, which flips `shuttingDown` when a signal arrives. */
 export interface Lifecycle {

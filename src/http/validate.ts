@@ -1,7 +1,7 @@
 // Strict request validation with zod: parsed values out, or one VALIDATION_ERROR naming every bad or unknown field.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { AppError, type ErrorDetail } from './app-error.js';
+import { AppError, type ErrorDetail } from '../errors/app-error.js';
 
 interface RequestSchemas {
   body?: z.ZodType;

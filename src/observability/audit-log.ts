@@ -1,21 +1,8 @@
 // Security-relevant events as structured log lines with `event` set, for alerting and forensics.
+import type { AuditEvent } from './audit-event.js';
 import { createLineWriter } from './line-writer.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-
-export type AuditEvent =
-  | 'register'
-  | 'login.success'
-  | 'login.failure'
-  | 'login.lockout'
-  | 'token.refresh'
-  | 'token.refresh_in_grace'
-  | 'token.reuse_detected'
-  | 'logout'
-  | 'logout_all'
-  | 'session.revoked'
-  | 'password.changed'
-  | 'account.deleted';
 
 export interface AuditLog {
   record(event: AuditEvent, fields: Record<string, unknown>): void;

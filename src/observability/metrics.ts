@@ -2,7 +2,7 @@
 // status, and counters of auth events. Auth counters are fed by the audit log, so an event and its count can never
 // disagree.
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import type { AuditEvent } from './audit-log.js';
+import type { AuditEvent } from './audit-event.js';
 import { createRequestDurationHistogram } from './request-duration-histogram.js';
 
 export interface Metrics {

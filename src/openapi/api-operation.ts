@@ -1,7 +1,7 @@
 // What the API document says about one operation. The route tables fill these in; the document builder turns them
 // into OpenAPI. Request schemas are the very objects the controllers validate with, so the two cannot drift.
 import type { z } from 'zod';
-import type { ErrorCode } from '../http/error-catalogue.js';
+import type { ErrorCode } from '../errors/error-catalogue.js';
 import type { RateLimitName } from '../http/rate-limits.js';
 
 export type HttpMethod = 'get' | 'post' | 'delete';

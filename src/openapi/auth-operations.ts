@@ -18,7 +18,7 @@ import {
 } from '../auth/auth-schemas.js';
 import { BCRYPT_MAX_PASSWORD_BYTES } from '../auth/passwords/password-hasher.js';
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords/password-policy.js';
-import type { RefreshTokenTransport } from '../http/refresh-token-transport.js';
+import type { RefreshTokenTransport } from '../auth/refresh-token-transport.js';
 import type { ApiOperation } from './api-operation.js';
 
 const BASE = '/api/auth';

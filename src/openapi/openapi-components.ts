@@ -1,6 +1,6 @@
 // The parts of the API document that are the same for every operation: how callers authenticate, the headers
 // answers carry, and cookie mode's CSRF header.
-import { REFRESH_COOKIE } from '../http/refresh-token-transport.js';
+import { REFRESH_COOKIE } from '../auth/refresh-token-transport.js';
 
 export const OPENAPI_COMPONENTS = {
   securitySchemes: {

@@ -10,8 +10,8 @@ import {
   tokenPairSchema,
 } from '../auth/auth-responses.js';
 import type { Config } from '../config/config.js';
-import { errorBody, errorDetailSchema } from '../http/error-response.js';
-import { createRefreshTokenTransport } from '../http/refresh-token-transport.js';
+import { errorBody, errorDetailSchema } from '../errors/error-body.js';
+import { createRefreshTokenTransport } from '../auth/refresh-token-transport.js';
 import type { ApiOperation } from './api-operation.js';
 import { authOperations } from './auth-operations.js';
 import { responseComponentSchemas, type JsonSchema } from './json-schema.js';

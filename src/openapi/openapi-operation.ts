@@ -1,8 +1,8 @@
 // One ApiOperation as an OpenAPI Operation Object: its credentials, parameters, body, and every answer it can give,
 // errors grouped by status with the codes each status can carry.
 import type { Config } from '../config/config.js';
-import { ERROR_CODES } from '../http/error-response.js';
-import { ERROR_CATALOGUE, type ErrorCode } from '../http/error-catalogue.js';
+import { ERROR_CODES } from '../errors/error-body.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors/error-catalogue.js';
 import { RATE_LIMIT_WINDOWS_MS } from '../http/rate-limits.js';
 import type { ApiOperation, Credentials } from './api-operation.js';
 import { componentRef, requestJsonSchema, type JsonSchema } from './json-schema.js';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ERROR_CATALOGUE, type ErrorCode } from '../http/error-catalogue.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors/error-catalogue.js';
 
 function codeFor(nodeErrorCode: string | undefined): ErrorCode {
   if (nodeErrorCode === 'HPE_HEADER_OVERFLOW') return 'HEADERS_TOO_LARGE';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount, type Account } from '../helpers/accounts.js';
 import { expectError, profile } from '../helpers/api-calls.js';
 import { snapshot } from '../helpers/db-snapshot.js';

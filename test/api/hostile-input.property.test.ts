@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { registerBody } from '../../src/auth/auth-schemas.js';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { resigned, withAlgNone, withTamperedPayload } from '../helpers/forged-tokens.js';
 import { hostileBody } from '../helpers/hostile-arbitraries.js';
 import {

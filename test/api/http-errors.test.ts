@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ERROR_CATALOGUE, ErrorCodes } from '../../src/errors/error-catalogue.js';
 import type { AuthStore } from '../../src/storage/ports.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';

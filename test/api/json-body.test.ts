@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { expectError } from '../helpers/api-calls.js';
 import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';

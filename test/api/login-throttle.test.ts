@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { countingHasher } from '../helpers/counting-hasher.js';
 import { rowCount } from '../helpers/db-snapshot.js';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { newAccountInput } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import { rowCount } from '../helpers/db-snapshot.js';

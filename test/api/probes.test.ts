@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { createMemoryCounterStore } from '../../src/limits/counter-store.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { AuthStore } from '../../src/storage/ports.js';

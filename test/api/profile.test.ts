@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { ErrorCodes, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { registerAndLogIn } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, logout, profile, refresh } from '../helpers/api-calls.js';
 import { buildTestApp } from '../helpers/test-app.js';

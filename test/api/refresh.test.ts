@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { ErrorCodes, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { logIn, registerAccount, registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, profile, refresh } from '../helpers/api-calls.js';
 import { snapshot } from '../helpers/db-snapshot.js';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { newAccountInput, registerAccount } from '../helpers/accounts.js';
 import { rowCount, snapshot } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';

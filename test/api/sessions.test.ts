@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { logIn, registerAccount } from '../helpers/accounts.js';
 import { authorized, expectError, profile, refresh } from '../helpers/api-calls.js';
 import { snapshot } from '../helpers/db-snapshot.js';

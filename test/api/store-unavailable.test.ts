@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { StoreUnavailableError, type AuthStore } from '../../src/storage/ports.js';
 import { newAccountInput, registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';

@@ -3,7 +3,7 @@
 // SameSite=Strict cookie is sent) can neither refresh nor log out, by script or by form.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { REFRESH_COOKIE } from '../../src/http/refresh-token-transport.js';
+import { REFRESH_COOKIE } from '../../src/auth/refresh-token-transport.js';
 import {
   findChromium,
   launchChromium,

@@ -2,7 +2,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { ERROR_CATALOGUE, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 
 export const refresh = (app: Express, refreshToken: unknown) =>
   request(app).post('/api/auth/refresh').send({ refreshToken });

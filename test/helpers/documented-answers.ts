@@ -5,7 +5,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats, { type FormatName } from 'ajv-formats';
 import type { Config } from '../../src/config/config.js';
-import { ERROR_CATALOGUE, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
 

@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { expect, onTestFinished } from 'vitest';
-import { ERROR_CATALOGUE, type ErrorCode } from '../../src/http/error-catalogue.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { startHttpServer } from '../../src/server/http-server.js';
 import { newAccountInput, registerAndLogIn, type LoggedIn } from './accounts.js';
 import { snapshot } from './db-snapshot.js';

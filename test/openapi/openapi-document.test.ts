@@ -11,8 +11,8 @@ import {
   registerBody,
   sessionIdParams,
 } from '../../src/auth/auth-schemas.js';
-import { ERROR_CATALOGUE, type ErrorCode } from '../../src/http/error-catalogue.js';
-import { createRefreshTokenTransport } from '../../src/http/refresh-token-transport.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
+import { createRefreshTokenTransport } from '../../src/auth/refresh-token-transport.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
 import { servedRoutes } from '../helpers/app-routes.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ErrorCodes } from '../../src/http/error-catalogue.js';
+import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import type { AuthStore } from '../../src/storage/ports.js';
 import { withSessionCache } from '../../src/storage/session-cache.js';
 import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';

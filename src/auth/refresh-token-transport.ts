@@ -4,10 +4,10 @@
 // cross-site script cannot send without a preflight that CORS refuses.
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { emptyBody, refreshBody } from '../auth/auth-schemas.js';
-import type { TokenPair } from '../auth/token-pair.js';
+import { emptyBody, refreshBody } from './auth-schemas.js';
+import type { TokenPair } from './token-pair.js';
 import type { Config } from '../config/config.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
 /** Only the auth routes ever receive the cookie. */

@@ -1,7 +1,7 @@
 // Guards protected routes: a Bearer access token of a live session, or 401 with an RFC 6750 challenge.
 import type { RequestHandler } from 'express';
-import type { AuthService } from '../auth/auth-service.js';
-import { AppError } from './app-error.js';
+import type { AuthService } from './auth-service.js';
+import { AppError } from '../errors/app-error.js';
 
 const REALM = 'auth-api';
 const BEARER_SCHEME = /^Bearer\s+\S/i;

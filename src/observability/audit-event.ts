@@ -1,0 +1,16 @@
+// The names of the security-relevant events the audit log records and the metrics count: declared here, below both,
+// so neither has to import the other for them.
+
+export type AuditEvent =
+  | 'register'
+  | 'login.success'
+  | 'login.failure'
+  | 'login.lockout'
+  | 'token.refresh'
+  | 'token.refresh_in_grace'
+  | 'token.reuse_detected'
+  | 'logout'
+  | 'logout_all'
+  | 'session.revoked'
+  | 'password.changed'
+  | 'account.deleted';
