@@ -21,14 +21,14 @@ import { createApiDocsRoutes } from './openapi/docs-routes.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import type { AuthStore } from './storage/ports.js';
+import type { Stores } from './storage/ports/stores.js';
 import { withSessionCache } from './storage/session-cache.js';
 
 export type { Lifecycle } from './http/shutdown-gate.js';
 
 export interface AppDeps {
   config: Config;
-  store: AuthStore;
+  stores: Stores;
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
@@ -46,13 +46,13 @@ export function createApp(deps: AppDeps): Express {
   const lifecycle = deps.lifecycle ?? { shuttingDown: false };
   const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
-  const store = withSessionCache(deps.store, {
+  const stores = withSessionCache(deps.stores, {
     clock: deps.clock,
     ttlMs: config.session.cacheTtlMs,
   });
   const addAuthRoutes = createAuthFeature({
     config,
-    store,
+    stores,
     clock: deps.clock,
     hasher: deps.hasher,
     counters,
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
     audit: createAuditLog(logger, metrics),
   });
   const probeRoutes = createProbeRoutes({
-    store,
+    stores,
     counters,
     sharedCounters: deps.sharedCounters ?? false,
     metrics,

@@ -9,7 +9,7 @@ import { createMetrics } from './observability/metrics.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
 import { describeRedisUrl } from './limits/redis-connection.js';
 import { openCounters } from './limits/open-counters.js';
-import { describeStore, openStore } from './storage/open-store.js';
+import { describeStore, openStores } from './storage/open-stores.js';
 import { startHttpServer } from './server/http-server.js';
 import { exitOnSignals } from './server/shutdown.js';
 import { loadTlsCredentials } from './server/tls-credentials.js';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const store = await openStore(config, logger).catch((error: unknown) => {
+  const stores = await openStores(config, logger).catch((error: unknown) => {
     logger.fatal(
       { err: error, store: describeStore(config) },
       'cannot open the store; not starting',
@@ -47,11 +47,11 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   try {
-    const sweeper = startExpirySweeper({ store, clock: systemClock, logger });
+    const sweeper = startExpirySweeper({ sessions: stores.sessions, clock: systemClock, logger });
     const lifecycle: Lifecycle = { shuttingDown: false };
     const app = createApp({
       config,
-      store,
+      stores,
       clock: systemClock,
       logger,
       hasher: createBcryptHasher(config.passwords.bcryptRounds),
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       deadlineMs: config.http.shutdownTimeoutMs,
       closeResources: async () => {
         await sweeper.stop();
-        await Promise.all([store.close(), counters.close()]);
+        await Promise.all([stores.close(), counters.close()]);
       },
     });
     logger.info(

@@ -3,14 +3,16 @@
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
-import type { AuthStore, LiveSession, SessionRecord } from '../storage/ports.js';
+import type { LiveSession, SessionRecord, SessionStore } from '../storage/ports/session-store.js';
+import type { UserStore } from '../storage/ports/user-store.js';
 import type { ClientContext } from './client-context.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { passwordGuessabilityProblems } from './passwords/password-guessability.js';
 import type { PasswordVerifier } from './password-verifier.js';
 
 export interface AccountServiceDeps {
-  store: AuthStore;
+  users: UserStore;
+  sessions: SessionStore;
   hasher: PasswordHasher;
   clock: Clock;
   audit: AuditLog;
@@ -30,7 +32,7 @@ export interface AccountService {
 }
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { store, hasher, audit, verifyPassword } = deps;
+  const { users, sessions, hasher, audit, verifyPassword } = deps;
   const now = () => new Date(deps.clock.now());
   const owner = ({ user, session }: LiveSession) => ({ userId: user.id, sessionId: session.id });
 
@@ -42,22 +44,22 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
   return {
     async listSessions(caller) {
-      const sessions = await store.listLiveSessions(caller.user.id, now());
-      return sessions.map((session) => ({ ...session, current: session.id === caller.session.id }));
+      const live = await sessions.listLiveSessions(caller.user.id, now());
+      return live.map((session) => ({ ...session, current: session.id === caller.session.id }));
     },
 
     async endSession(caller, sessionId, client) {
-      const own = await store.listLiveSessions(caller.user.id, now());
+      const own = await sessions.listLiveSessions(caller.user.id, now());
       // Another user's session, or one already ended, is simply not found: ids are not confirmed to exist.
       if (!own.some((session) => session.id === sessionId)) {
         throw new AppError('NOT_FOUND', { message: 'No such session.' });
       }
-      await store.revokeSession(sessionId, 'logout', now());
+      await sessions.revokeSession(sessionId, 'logout', now());
       audit.record('session.revoked', { ...owner(caller), revokedSessionId: sessionId, ...client });
     },
 
     async endAllSessions(caller, client) {
-      const ended = await store.revokeUserSessions(caller.user.id, 'logout_all', now());
+      const ended = await sessions.revokeUserSessions(caller.user.id, 'logout_all', now());
       audit.record('logout_all', { ...owner(caller), ended, ...client });
       return ended;
     },
@@ -71,8 +73,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           details: problems.map((message) => ({ path: 'newPassword', message })),
         });
       }
-      await store.updatePasswordHash(caller.user.id, await hasher.hash(newPassword), now());
-      const ended = await store.revokeUserSessions(
+      await users.updatePasswordHash(caller.user.id, await hasher.hash(newPassword), now());
+      const ended = await sessions.revokeUserSessions(
         caller.user.id,
         'password_changed',
         now(),
@@ -83,8 +85,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async deleteAccount(caller, password, client) {
       await confirmPassword(caller, password, client);
-      await store.softDeleteUser(caller.user.id, now());
-      await store.revokeUserSessions(caller.user.id, 'account_deleted', now());
+      await users.softDeleteUser(caller.user.id, now());
+      await sessions.revokeUserSessions(caller.user.id, 'account_deleted', now());
       audit.record('account.deleted', { ...owner(caller), ...client });
     },
   };

@@ -8,7 +8,7 @@ import { createRefreshTokenTransport } from './refresh-token-transport.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AuthStore } from '../storage/ports.js';
+import type { Stores } from '../storage/ports/stores.js';
 import { createAccountController } from './account-controller.js';
 import { createAccountService } from './account-service.js';
 import { createAuthController } from './auth-controller.js';
@@ -21,7 +21,7 @@ import { createTokenService } from './tokens/token-service.js';
 
 export interface AuthFeatureDeps {
   config: Config;
-  store: AuthStore;
+  stores: Stores;
   clock: Clock;
   hasher: PasswordHasher;
   counters: CounterStore;
@@ -31,11 +31,13 @@ export interface AuthFeatureDeps {
 
 /** The feature's routes, ready to be added to the app's router (see auth-routes.ts). */
 export function createAuthFeature(deps: AuthFeatureDeps): (app: RouteTarget) => void {
-  const { config, store, clock, hasher, audit } = deps;
+  const { config, clock, hasher, audit } = deps;
+  const { users, sessions } = deps.stores;
   const throttle = createLoginThrottle(deps.counters, config.limits.loginThrottleFailures);
   const verifyPassword = createPasswordVerifier({ hasher, throttle, audit });
   const auth = createAuthService({
-    store,
+    users,
+    sessions,
     hasher,
     tokens: createTokenService(config.jwt, clock),
     clock,
@@ -44,7 +46,7 @@ export function createAuthFeature(deps: AuthFeatureDeps): (app: RouteTarget) => 
     sessionMaxAgeSeconds: config.session.maxAgeSeconds,
     reuseGraceSeconds: config.refreshTokens.reuseGraceSeconds,
   });
-  const account = createAccountService({ store, hasher, clock, audit, verifyPassword });
+  const account = createAccountService({ users, sessions, hasher, clock, audit, verifyPassword });
   const transport = createRefreshTokenTransport(config);
   const routeDeps = {
     auth: createAuthController(auth, transport),

@@ -1,5 +1,5 @@
 // What the access-token guard leaves on res.locals for the handlers of protected operations.
-import type { LiveSession } from '../storage/ports.js';
+import type { LiveSession } from '../storage/ports/session-store.js';
 import type { AccessTokenClaims } from './tokens/token-claims.js';
 
 export interface Authenticated extends LiveSession {

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
-import type { AuthStore, LiveSession, UserRecord } from '../storage/ports.js';
+import type { LiveSession, SessionStore } from '../storage/ports/session-store.js';
+import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { ClientContext } from './client-context.js';
 import type { PasswordVerifier } from './password-verifier.js';
@@ -14,7 +15,8 @@ import type { AccessTokenClaims, RefreshTokenClaims } from './tokens/token-claim
 import { hashRefreshToken, type TokenService } from './tokens/token-service.js';
 
 export interface AuthServiceDeps {
-  store: AuthStore;
+  users: UserStore;
+  sessions: SessionStore;
   hasher: PasswordHasher;
   tokens: TokenService;
   clock: Clock;
@@ -35,7 +37,7 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
-  const { store, hasher, tokens, clock, audit, verifyPassword } = deps;
+  const { users, sessions, hasher, tokens, clock, audit, verifyPassword } = deps;
   const now = () => new Date(clock.now());
 
   async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {
@@ -50,7 +52,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     };
     const owner = { userId: user.id, sessionId: session.id };
     const refresh = tokens.issueRefreshToken({ ...owner, notAfter: session.expiresAt });
-    await store.openSession(session, toRefreshTokenRecord(refresh, owner, createdAt));
+    await sessions.openSession(session, toRefreshTokenRecord(refresh, owner, createdAt));
     const access = tokens.issueAccessToken({
       ...owner,
       role: user.role,
@@ -80,7 +82,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     owner: { sessionId: string; userId: string },
     client: ClientContext,
   ): Promise<never> {
-    await store.revokeSession(owner.sessionId, 'refresh_token_reused', now());
+    await sessions.revokeSession(owner.sessionId, 'refresh_token_reused', now());
     audit.record('token.reuse_detected', { ...owner, ...client });
     throw new AppError('REFRESH_TOKEN_REUSED');
   }
@@ -88,7 +90,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   return {
     async register(input, client) {
       const passwordHash = await hasher.hash(input.password);
-      const created = await store.createUser({
+      const created = await users.createUser({
         id: randomUUID(),
         email: input.email,
         name: input.name,
@@ -102,7 +104,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
 
     async login(input, client) {
-      const user = await store.findLiveUserByEmail(input.email);
+      const user = await users.findLiveUserByEmail(input.email);
       const verification = await verifyPassword(
         input.email,
         input.password,
@@ -121,12 +123,12 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async refresh(refreshToken, client) {
       const claims = verifiedRefreshClaims(refreshToken);
-      const live = await store.findLiveSession(claims.sid, now());
+      const live = await sessions.findLiveSession(claims.sid, now());
       if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
       const owner = { userId: live.user.id, sessionId: live.session.id };
       const next = tokens.issueRefreshToken({ ...owner, notAfter: live.session.expiresAt });
       const successor = toRefreshTokenRecord(next, owner, now());
-      const rotation = await store.rotateRefreshToken(
+      const rotation = await sessions.rotateRefreshToken(
         hashRefreshToken(refreshToken),
         successor,
         now(),
@@ -137,7 +139,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         case 'reused':
           if (
             !withinReuseGrace(rotation.usedAt) ||
-            !(await store.addRefreshToken(successor, now()))
+            !(await sessions.addRefreshToken(successor, now()))
           ) {
             return endSessionAfterReuse(owner, client);
           }
@@ -161,11 +163,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async logout(refreshToken, client) {
       verifiedRefreshClaims(refreshToken);
-      const stored = await store.findRefreshToken(hashRefreshToken(refreshToken));
+      const stored = await sessions.findRefreshToken(hashRefreshToken(refreshToken));
       if (!stored) throw new AppError('REFRESH_TOKEN_INVALID');
       const owner = { userId: stored.userId, sessionId: stored.sessionId };
       if (stored.usedAt !== null) return endSessionAfterReuse(owner, client);
-      const ended = await store.revokeSession(stored.sessionId, 'logout', now());
+      const ended = await sessions.revokeSession(stored.sessionId, 'logout', now());
       audit.record('logout', { ...owner, alreadyEnded: !ended, ...client });
     },
 
@@ -174,7 +176,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (verification.status === 'expired') throw new AppError('TOKEN_EXPIRED');
       if (verification.status === 'invalid') throw new AppError('TOKEN_INVALID');
       const { claims } = verification;
-      const live = await store.findLiveSession(claims.sid, now());
+      const live = await sessions.findLiveSession(claims.sid, now());
       if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
       return { ...live, claims };
     },

@@ -1,6 +1,6 @@
 // The user as the API shows it: never the password hash or internal fields.
 import type { z } from 'zod';
-import type { UserRecord } from '../storage/ports.js';
+import type { UserRecord } from '../storage/ports/user-store.js';
 import type { publicUserSchema } from './auth-responses.js';
 
 /** Described once, by the response schema the API document is built from. */

@@ -1,6 +1,6 @@
 // The access + refresh token pair a login or a refresh hands out, and the refresh record the store keeps for it.
 import type { z } from 'zod';
-import type { NewRefreshToken } from '../storage/ports.js';
+import type { NewRefreshToken } from '../storage/ports/session-store.js';
 import type { tokenPairSchema } from './auth-responses.js';
 import type { IssuedAccessToken, IssuedRefreshToken } from './tokens/token-service.js';
 

@@ -2,7 +2,7 @@
 // Library errors are recognized by their class or status, never by their message.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../observability/logger.js';
-import { StoreUnavailableError } from '../storage/ports.js';
+import { StoreUnavailableError } from '../storage/ports/stores.js';
 import { AppError } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/error-catalogue.js';
 

@@ -4,7 +4,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AuthStore } from '../storage/ports.js';
+import type { Stores } from '../storage/ports/stores.js';
 import { AppError } from '../errors/app-error.js';
 import { methodNotAllowed } from './fallback-routes.js';
 
@@ -12,7 +12,7 @@ import { methodNotAllowed } from './fallback-routes.js';
 const READY_CHECK_TIMEOUT_MS = 2000;
 
 export interface ProbeDeps {
-  store: Pick<AuthStore, 'ping'>;
+  stores: Pick<Stores, 'ping'>;
   counters: Pick<CounterStore, 'ping'>;
   /** Whether counters live in Redis (then Redis is part of readiness). */
   sharedCounters: boolean;
@@ -78,7 +78,7 @@ export function createProbeRoutes(deps: ProbeDeps): Router {
     .route('/ready')
     .get(async (_req, res) => {
       const [store, redis] = await Promise.all([
-        answers(() => deps.store.ping()),
+        answers(() => deps.stores.ping()),
         deps.sharedCounters ? answers(() => deps.counters.ping()) : Promise.resolve(true),
       ]);
       const checks = {

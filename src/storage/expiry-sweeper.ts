@@ -3,10 +3,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
-import type { SessionStore, SweepResult } from './ports.js';
+import type { SessionStore, SweepResult } from './ports/session-store.js';
 
 export interface ExpirySweeperOptions {
-  store: Pick<SessionStore, 'sweepExpired'>;
+  sessions: Pick<SessionStore, 'sweepExpired'>;
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
@@ -21,14 +21,14 @@ export interface ExpirySweeper {
 }
 
 export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
-  const { store, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
+  const { sessions, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
   let stopped = false;
   let running: Promise<unknown> | undefined;
 
   async function sweep(): Promise<SweepResult> {
     const removed = { refreshTokens: 0, sessions: 0 };
     while (!stopped) {
-      const batch = await store.sweepExpired(new Date(clock.now()), batchSize);
+      const batch = await sessions.sweepExpired(new Date(clock.now()), batchSize);
       removed.refreshTokens += batch.refreshTokens;
       removed.sessions += batch.sessions;
       if (batch.refreshTokens < batchSize && batch.sessions < batchSize) break;

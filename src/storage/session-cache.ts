@@ -3,7 +3,8 @@
 // revocation made through this process clears the affected entries at once; other instances see a revocation once
 // their entry expires (at most the TTL later). Expiry is re-checked on every hit.
 import type { Clock } from '../clock.js';
-import type { AuthStore, LiveSession } from './ports.js';
+import type { LiveSession } from './ports/session-store.js';
+import type { Stores } from './ports/stores.js';
 
 export interface SessionCacheOptions {
   clock: Clock;
@@ -18,9 +19,10 @@ interface Entry {
   cachedAt: number;
 }
 
-export function withSessionCache(store: AuthStore, options: SessionCacheOptions): AuthStore {
+export function withSessionCache(stores: Stores, options: SessionCacheOptions): Stores {
   const { clock, ttlMs, maxEntries = 10_000 } = options;
-  if (ttlMs <= 0) return store;
+  if (ttlMs <= 0) return stores;
+  const { users, sessions } = stores;
   const entries = new Map<string, Entry>();
 
   const forgetSession = (sessionId: string) => entries.delete(sessionId);
@@ -40,53 +42,59 @@ export function withSessionCache(store: AuthStore, options: SessionCacheOptions)
   }
 
   return {
-    ...store,
+    ...stores,
+    sessions: {
+      ...sessions,
 
-    async findLiveSession(sessionId, now) {
-      const entry = entries.get(sessionId);
-      if (entry && clock.now() - entry.cachedAt < ttlMs) {
-        if (entry.live.session.expiresAt > now) return entry.live;
-        entries.delete(sessionId);
-        return undefined;
-      }
-      const live = await store.findLiveSession(sessionId, now);
-      if (live) {
-        entries.delete(sessionId);
-        entries.set(sessionId, { live, cachedAt: clock.now() });
-        // Maps iterate in insertion order: the first key is the oldest entry.
-        if (entries.size > maxEntries) entries.delete(entries.keys().next().value ?? '');
-      } else {
-        entries.delete(sessionId);
-      }
-      return live;
+      async findLiveSession(sessionId, now) {
+        const entry = entries.get(sessionId);
+        if (entry && clock.now() - entry.cachedAt < ttlMs) {
+          if (entry.live.session.expiresAt > now) return entry.live;
+          entries.delete(sessionId);
+          return undefined;
+        }
+        const live = await sessions.findLiveSession(sessionId, now);
+        if (live) {
+          entries.delete(sessionId);
+          entries.set(sessionId, { live, cachedAt: clock.now() });
+          // Maps iterate in insertion order: the first key is the oldest entry.
+          if (entries.size > maxEntries) entries.delete(entries.keys().next().value ?? '');
+        } else {
+          entries.delete(sessionId);
+        }
+        return live;
+      },
+
+      revokeSession: (sessionId, reason, now) =>
+        clearing(
+          () => forgetSession(sessionId),
+          () => sessions.revokeSession(sessionId, reason, now),
+        ),
+      revokeUserSessions: (userId, reason, now, exceptSessionId) =>
+        clearing(
+          () => {
+            forgetUser(userId);
+          },
+          () => sessions.revokeUserSessions(userId, reason, now, exceptSessionId),
+        ),
     },
-
-    revokeSession: (sessionId, reason, now) =>
-      clearing(
-        () => forgetSession(sessionId),
-        () => store.revokeSession(sessionId, reason, now),
-      ),
-    revokeUserSessions: (userId, reason, now, exceptSessionId) =>
-      clearing(
-        () => {
-          forgetUser(userId);
-        },
-        () => store.revokeUserSessions(userId, reason, now, exceptSessionId),
-      ),
-    softDeleteUser: (userId, now) =>
-      clearing(
-        () => {
-          forgetUser(userId);
-        },
-        () => store.softDeleteUser(userId, now),
-      ),
-    // The cached user carries the hash that change-password and account deletion check against.
-    updatePasswordHash: (userId, passwordHash, now) =>
-      clearing(
-        () => {
-          forgetUser(userId);
-        },
-        () => store.updatePasswordHash(userId, passwordHash, now),
-      ),
+    users: {
+      ...users,
+      softDeleteUser: (userId, now) =>
+        clearing(
+          () => {
+            forgetUser(userId);
+          },
+          () => users.softDeleteUser(userId, now),
+        ),
+      // The cached user carries the hash that change-password and account deletion check against.
+      updatePasswordHash: (userId, passwordHash, now) =>
+        clearing(
+          () => {
+            forgetUser(userId);
+          },
+          () => users.updatePasswordHash(userId, passwordHash, now),
+        ),
+    },
   };
 }

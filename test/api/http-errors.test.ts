@@ -2,15 +2,18 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, ErrorCodes } from '../../src/errors/error-catalogue.js';
-import type { AuthStore } from '../../src/storage/ports.js';
+import type { Stores } from '../../src/storage/ports/stores.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
-const failingLookup = (real: AuthStore): AuthStore => ({
+const failingLookup = (real: Stores): Stores => ({
   ...real,
-  findLiveUserByEmail: () => Promise.reject(new Error('disk on fire at /var/lib/auth/secret.db')),
+  users: {
+    ...real.users,
+    findLiveUserByEmail: () => Promise.reject(new Error('disk on fire at /var/lib/auth/secret.db')),
+  },
 });
 
 describe('HTTP-level errors', () => {
@@ -161,7 +164,7 @@ describe('HTTP-level errors', () => {
   });
 
   it('when the store fails unexpectedly, then 500 INTERNAL_ERROR with a generic message; details only in the log', async () => {
-    const { app, logs } = buildTestApp({ store: failingLookup });
+    const { app, logs } = buildTestApp({ stores: failingLookup });
 
     const response = await request(app)
       .post('/api/auth/login')

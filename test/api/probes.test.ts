@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { createMemoryCounterStore } from '../../src/limits/counter-store.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { AuthStore } from '../../src/storage/ports.js';
+import type { Stores } from '../../src/storage/ports/stores.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789-abcdefghijklmnop';
 
-const storeThatDoesNotAnswer = (real: AuthStore): AuthStore => ({
+const storeThatDoesNotAnswer = (real: Stores): Stores => ({
   ...real,
   ping: () => Promise.reject(new Error('disk I/O error')),
 });
@@ -36,7 +36,7 @@ describe('GET /health and GET /ready', () => {
   });
 
   it('when the store does not answer, then /ready is 503 naming it while /health stays 200', async () => {
-    const { app } = buildTestApp({ store: storeThatDoesNotAnswer });
+    const { app } = buildTestApp({ stores: storeThatDoesNotAnswer });
 
     const ready = await request(app).get('/ready');
 

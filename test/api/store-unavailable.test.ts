@@ -5,18 +5,21 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
-import { StoreUnavailableError, type AuthStore } from '../../src/storage/ports.js';
+import { StoreUnavailableError, type Stores } from '../../src/storage/ports/stores.js';
 import { newAccountInput, registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
-const unreachable = (real: AuthStore): AuthStore => ({
+const unreachable = (real: Stores): Stores => ({
   ...real,
-  findLiveUserByEmail: () =>
-    Promise.reject(
-      new StoreUnavailableError({ cause: new Error('connect ECONNREFUSED 10.0.0.5:27017') }),
-    ),
+  users: {
+    ...real.users,
+    findLiveUserByEmail: () =>
+      Promise.reject(
+        new StoreUnavailableError({ cause: new Error('connect ECONNREFUSED 10.0.0.5:27017') }),
+      ),
+  },
 });
 
 function fileDatabase(): Database.Database {
@@ -33,7 +36,7 @@ function fileDatabase(): Database.Database {
 
 describe('when the store is unavailable', () => {
   it('when the store cannot be reached, then 503 SERVICE_UNAVAILABLE with Retry-After, and a warning in the log', async () => {
-    const { app, logs } = buildTestApp({ store: unreachable });
+    const { app, logs } = buildTestApp({ stores: unreachable });
 
     const response = await request(app)
       .post('/api/auth/login')

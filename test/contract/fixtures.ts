@@ -1,15 +1,14 @@
 // Records and arrangements the storage contract builds its cases from: fixed instants (no test depends on the wall
-// clock), valid records for every adapter, and a fresh store per test.
+// clock), valid records for every adapter, and a fresh stores per test.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import type {
-  AuthStore,
   NewRefreshToken,
   NewSession,
-  NewUser,
   SweepResult,
-  UserRecord,
-} from '../../src/storage/ports.js';
+} from '../../src/storage/ports/session-store.js';
+import type { Stores } from '../../src/storage/ports/stores.js';
+import type { NewUser, UserRecord } from '../../src/storage/ports/user-store.js';
 
 export const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 export const HOUR = 3_600_000;
@@ -68,47 +67,48 @@ export function newToken(
   };
 }
 
-export type OpenStore = () => Promise<AuthStore>;
+export type OpenStores = () => Promise<Stores>;
 
-/** Arrangements over a fresh store of the adapter under test. */
-export function contractHelpers(openStore: OpenStore) {
-  async function freshStore(): Promise<AuthStore> {
-    const store = await openStore();
-    onTestFinished(() => store.close());
-    return store;
+/** Arrangements over a fresh stores of the adapter under test. */
+export function contractHelpers(openStores: OpenStores) {
+  async function freshStores(): Promise<Stores> {
+    const stores = await openStores();
+    onTestFinished(() => stores.close());
+    return stores;
   }
 
-  async function createdUser(store: AuthStore, overrides: Partial<NewUser> = {}) {
-    const result = await store.createUser(newUser(overrides));
+  async function createdUser(stores: Stores, overrides: Partial<NewUser> = {}) {
+    const result = await stores.users.createUser(newUser(overrides));
     if (result.outcome !== 'created') throw new Error(`arrange: createUser was ${result.outcome}`);
     return result.user;
   }
 
   /** A user with one open session and its first refresh token. */
   async function loggedIn(
-    store: AuthStore,
+    stores: Stores,
     sessionOverrides: Partial<NewSession> = {},
     tokenOverrides: Partial<NewRefreshToken> = {},
     user?: UserRecord,
   ) {
-    const owner = user ?? (await createdUser(store));
+    const owner = user ?? (await createdUser(stores));
     const session = newSession(owner.id, sessionOverrides);
     const token = newToken(session, tokenOverrides);
-    await store.openSession(session, token);
+    await stores.sessions.openSession(session, token);
     return { user: owner, session, token };
   }
 
-  async function lastUsedAt(store: AuthStore, sessionId: string, now: Date) {
-    return (await store.findLiveSession(sessionId, now))?.session.lastUsedAt;
+  async function lastUsedAt(stores: Stores, sessionId: string, now: Date) {
+    return (await stores.sessions.findLiveSession(sessionId, now))?.session.lastUsedAt;
   }
 
-  async function sweepRepeatedly(store: AuthStore, now: Date, limit: number, calls: number) {
+  async function sweepRepeatedly(stores: Stores, now: Date, limit: number, calls: number) {
     const batches: SweepResult[] = [];
-    for (let call = 0; call < calls; call += 1) batches.push(await store.sweepExpired(now, limit));
+    for (let call = 0; call < calls; call += 1)
+      batches.push(await stores.sessions.sweepExpired(now, limit));
     return batches;
   }
 
-  return { freshStore, createdUser, loggedIn, lastUsedAt, sweepRepeatedly };
+  return { freshStores, createdUser, loggedIn, lastUsedAt, sweepRepeatedly };
 }
 
 export type ContractHelpers = ReturnType<typeof contractHelpers>;

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { describeStoreContract } from './store-contract.js';
+import { openSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
+import { describeStoresContract } from './stores-contract.js';
 
 const tempDirs: string[] = [];
 
-/** A database path in a directory of its own, in a subfolder the store has to create. */
+/** A database path in a directory of its own, in a subfolder the stores has to create. */
 function freshDatabasePath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'auth-store-contract-'));
+  const dir = mkdtempSync(join(tmpdir(), 'auth-stores-contract-'));
   tempDirs.push(dir);
   return join(dir, 'data', 'auth.db');
 }
@@ -21,21 +21,21 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describeStoreContract('sqlite store (in memory)', () =>
-  Promise.resolve(openSqliteStore(':memory:')),
+describeStoresContract('sqlite stores (in memory)', () =>
+  Promise.resolve(openSqliteStores(':memory:')),
 );
 
-describeStoreContract('sqlite store (file)', () =>
-  Promise.resolve(openSqliteStore(freshDatabasePath())),
+describeStoresContract('sqlite stores (file)', () =>
+  Promise.resolve(openSqliteStores(freshDatabasePath())),
 );
 
-describe('sqlite store file mode', () => {
-  it('when the store writes to a file, then the database and its WAL files are readable by their owner only', async () => {
+describe('sqlite stores file mode', () => {
+  it('when the stores write to a file, then the database and its WAL files are readable by their owner only', async () => {
     const path = freshDatabasePath();
-    const store = openSqliteStore(path);
-    onTestFinished(() => store.close());
+    const stores = openSqliteStores(path);
+    onTestFinished(() => stores.close());
 
-    await store.createUser({
+    await stores.users.createUser({
       id: randomUUID(),
       email: 'mode@example.com',
       name: 'Mode',
@@ -49,15 +49,15 @@ describe('sqlite store file mode', () => {
     }
   });
 
-  it('when the store is opened on a file, then the file is in WAL journal mode', async () => {
+  it('when the stores are opened on a file, then the file is in WAL journal mode', async () => {
     const path = freshDatabasePath();
-    const store = openSqliteStore(path);
-    onTestFinished(() => store.close());
+    const stores = openSqliteStores(path);
+    onTestFinished(() => stores.close());
     const reader = new Database(path, { readonly: true });
     onTestFinished(() => {
       reader.close();
     });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
-    await expect(store.findLiveUserByEmail('nobody@example.com')).resolves.toBeUndefined();
+    await expect(stores.users.findLiveUserByEmail('nobody@example.com')).resolves.toBeUndefined();
   });
 });

@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, at, newToken, unused, type ContractHelpers } from './fixtures.js';
 
 export function describeSweepContract({
-  freshStore,
+  freshStores,
   loggedIn,
   sweepRepeatedly,
 }: ContractHelpers): void {
   describe('expiry sweep', () => {
     it('when tokens and sessions have expired, then the sweep removes them at most `limit` per call', async () => {
-      const store = await freshStore();
-      const expired = await Promise.all(Array.from({ length: 5 }, () => loggedIn(store)));
+      const stores = await freshStores();
+      const expired = await Promise.all(Array.from({ length: 5 }, () => loggedIn(stores)));
       const later = { expiresAt: at(60 * DAY) };
-      const live = await loggedIn(store, later, later);
+      const live = await loggedIn(stores, later, later);
       const now = at(31 * DAY);
       // Tokens first, `limit` at a time; sessions once the expired tokens are gone.
-      expect(await sweepRepeatedly(store, now, 2, 6)).toEqual([
+      expect(await sweepRepeatedly(stores, now, 2, 6)).toEqual([
         { refreshTokens: 2, sessions: 0 },
         { refreshTokens: 2, sessions: 0 },
         { refreshTokens: 1, sessions: 2 },
@@ -23,35 +23,41 @@ export function describeSweepContract({
         { refreshTokens: 0, sessions: 0 },
       ]);
       for (const { token } of expired) {
-        expect(await store.findRefreshToken(token.tokenHash)).toBeUndefined();
+        expect(await stores.sessions.findRefreshToken(token.tokenHash)).toBeUndefined();
       }
-      expect(await store.findRefreshToken(live.token.tokenHash)).toEqual(unused(live.token));
-      expect((await store.findLiveSession(live.session.id, now))?.user.id).toBe(live.user.id);
+      expect(await stores.sessions.findRefreshToken(live.token.tokenHash)).toEqual(
+        unused(live.token),
+      );
+      expect((await stores.sessions.findLiveSession(live.session.id, now))?.user.id).toBe(
+        live.user.id,
+      );
     });
 
     it('when only tokens have expired, then their sessions stay until they expire too, `limit` at a time', async () => {
-      const store = await freshStore();
-      const logins = await Promise.all(Array.from({ length: 5 }, () => loggedIn(store)));
-      const swept = await store.sweepExpired(at(8 * DAY), 10);
+      const stores = await freshStores();
+      const logins = await Promise.all(Array.from({ length: 5 }, () => loggedIn(stores)));
+      const swept = await stores.sessions.sweepExpired(at(8 * DAY), 10);
       expect(swept).toEqual({ refreshTokens: 5, sessions: 0 });
       for (const { session } of logins) {
-        expect(await store.findLiveSession(session.id, at(8 * DAY))).toBeDefined();
+        expect(await stores.sessions.findLiveSession(session.id, at(8 * DAY))).toBeDefined();
       }
-      const batches = await sweepRepeatedly(store, at(31 * DAY), 2, 4);
+      const batches = await sweepRepeatedly(stores, at(31 * DAY), 2, 4);
       expect(batches.map((batch) => batch.sessions)).toEqual([2, 2, 1, 0]);
       expect(batches.map((batch) => batch.refreshTokens)).toEqual([0, 0, 0, 0]);
     });
 
     it('when a rotated token expires, then the sweep removes it and keeps its session and successor', async () => {
-      const store = await freshStore();
-      const { session, token } = await loggedIn(store, {}, { expiresAt: at(DAY) });
+      const stores = await freshStores();
+      const { session, token } = await loggedIn(stores, {}, { expiresAt: at(DAY) });
       const successor = newToken(session, { expiresAt: at(8 * DAY) });
-      await store.rotateRefreshToken(token.tokenHash, successor, at(HOUR));
-      const swept = await store.sweepExpired(at(2 * DAY), 10);
+      await stores.sessions.rotateRefreshToken(token.tokenHash, successor, at(HOUR));
+      const swept = await stores.sessions.sweepExpired(at(2 * DAY), 10);
       expect(swept).toEqual({ refreshTokens: 1, sessions: 0 });
-      expect(await store.findRefreshToken(token.tokenHash)).toBeUndefined();
-      expect(await store.findRefreshToken(successor.tokenHash)).toEqual(unused(successor));
-      expect(await store.findLiveSession(session.id, at(2 * DAY))).toBeDefined();
+      expect(await stores.sessions.findRefreshToken(token.tokenHash)).toBeUndefined();
+      expect(await stores.sessions.findRefreshToken(successor.tokenHash)).toEqual(
+        unused(successor),
+      );
+      expect(await stores.sessions.findLiveSession(session.id, at(2 * DAY))).toBeDefined();
     });
   });
 }

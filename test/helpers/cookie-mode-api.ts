@@ -7,7 +7,7 @@ import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startHttpServer } from '../../src/server/http-server.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { TEST_SECRETS } from './test-app.js';
 
 export interface CookieModeApi {
@@ -27,10 +27,10 @@ export async function startCookieModeApi(allowedOrigin: string): Promise<CookieM
     RATE_LIMIT_LOGIN: '1000',
     RATE_LIMIT_REFRESH: '1000',
   });
-  const store = createSqliteStore(new Database(':memory:'));
+  const stores = createSqliteStores(new Database(':memory:'));
   const logger = createLogger({ level: 'silent' });
   const hasher = createBcryptHasher(4);
-  const app = createApp({ config, store, clock: systemClock, logger, hasher });
+  const app = createApp({ config, stores, clock: systemClock, logger, hasher });
   const arrivals: string[] = [];
   const server = await startHttpServer(
     (req, res) => {
@@ -39,7 +39,7 @@ export async function startCookieModeApi(allowedOrigin: string): Promise<CookieM
     },
     { host: '127.0.0.1', port: 0 },
   ).catch(async (error: unknown) => {
-    await store.close();
+    await stores.close();
     throw error;
   });
   return {
@@ -47,7 +47,7 @@ export async function startCookieModeApi(allowedOrigin: string): Promise<CookieM
     arrivals,
     stop: async () => {
       await server.close(1000);
-      await store.close();
+      await stores.close();
     },
   };
 }

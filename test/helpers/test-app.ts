@@ -10,8 +10,8 @@ import {
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { CounterStore } from '../../src/limits/counter-store.js';
-import type { AuthStore } from '../../src/storage/ports.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { Stores } from '../../src/storage/ports/stores.js';
+import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { rememberDocumentedApp } from './documented-apps.js';
 import { FakeClock } from './fake-clock.js';
 import { LogCapture } from './log-capture.js';
@@ -24,7 +24,7 @@ export const TEST_SECRETS = {
 export interface TestApp {
   app: Express;
   config: Config;
-  store: AuthStore;
+  stores: Stores;
   db: Database.Database;
   clock: FakeClock;
   logs: LogCapture;
@@ -35,8 +35,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment variables, as an operator would set them. */
   env?: Record<string, string>;
-  /** Replaces the store, e.g. with a failing fake. */
-  store?: (real: AuthStore) => AuthStore;
+  /** Replaces the stores, e.g. with a failing fake. */
+  stores?: (real: Stores) => Stores;
   hasher?: PasswordHasher;
   /** An existing database, to share one store between apps (e.g. before and after a secret rotation). */
   db?: Database.Database;
@@ -47,8 +47,8 @@ export interface TestAppOptions {
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const { config } = loadConfig({ NODE_ENV: 'test', ...TEST_SECRETS, ...options.env });
   const db = options.db ?? new Database(':memory:');
-  const realStore = createSqliteStore(db);
-  const store = options.store ? options.store(realStore) : realStore;
+  const realStores = createSqliteStores(db);
+  const stores = options.stores ? options.stores(realStores) : realStores;
   const clock = new FakeClock();
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', destination: logs.stream });
@@ -56,7 +56,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({
     config,
-    store,
+    stores,
     clock,
     logger,
     hasher,
@@ -65,6 +65,6 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   });
   // Every answer this app gives supertest is checked against the API document (test/setup/).
   rememberDocumentedApp(app, config);
-  if (!options.db) onTestFinished(() => realStore.close());
-  return { app, config, store, db, clock, logs, hasher, lifecycle };
+  if (!options.db) onTestFinished(() => realStores.close());
+  return { app, config, stores, db, clock, logs, hasher, lifecycle };
 }

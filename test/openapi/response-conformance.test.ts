@@ -119,13 +119,16 @@ describe('the documented-answer check', () => {
 describe('the check inside supertest', () => {
   it('when an app built by buildTestApp answers something undocumented, then the request fails saying what', async () => {
     const { app } = buildTestApp({
-      store: (real) => ({
+      stores: (real) => ({
         ...real,
-        listLiveSessions: async (userId, now) =>
-          (await real.listLiveSessions(userId, now)).map((session) => ({
-            ...session,
-            userAgent: 42 as unknown as string,
-          })),
+        sessions: {
+          ...real.sessions,
+          listLiveSessions: async (userId, now) =>
+            (await real.sessions.listLiveSessions(userId, now)).map((session) => ({
+              ...session,
+              userAgent: 42 as unknown as string,
+            })),
+        },
       }),
     });
     const { accessToken } = await registerAndLogIn(app);

@@ -2,7 +2,7 @@
 // stamped with the clock's time, and stopped for good by stop().
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
-import type { SweepResult } from '../../src/storage/ports.js';
+import type { SweepResult } from '../../src/storage/ports/session-store.js';
 import { startExpirySweeper, type ExpirySweeper } from '../../src/storage/expiry-sweeper.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
@@ -32,7 +32,7 @@ function start(
   store: ReturnType<typeof fakeStore>['store'],
   options: { batchSize?: number; intervalMs?: number; logger?: Logger } = {},
 ): ExpirySweeper {
-  const sweeper = startExpirySweeper({ store, clock, logger: silentLogger, ...options });
+  const sweeper = startExpirySweeper({ sessions: store, clock, logger: silentLogger, ...options });
   onTestFinished(() => sweeper.stop());
   return sweeper;
 }

@@ -1,16 +1,17 @@
-// How the MongoDB adapter reads driver errors (by class, code and label), how its store fails on a connection that
+// How the MongoDB adapter reads driver errors (by class, code and label), how its stores fail on a connection that
 // is not up, and how the unavailable guard turns outage errors into StoreUnavailableError and lets the rest through.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { isDuplicateEmail, isMongoUnavailable } from '../../src/storage/mongo/mongo-errors.js';
-import { createMongoStore } from '../../src/storage/mongo/mongo-store.js';
-import {
-  StoreUnavailableError,
-  type AuthStore,
-  type NewRefreshToken,
-  type NewSession,
-} from '../../src/storage/ports.js';
+import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
+import type {
+  NewRefreshToken,
+  NewSession,
+  SessionStore,
+} from '../../src/storage/ports/session-store.js';
+import { StoreUnavailableError, type Stores } from '../../src/storage/ports/stores.js';
+import type { UserStore } from '../../src/storage/ports/user-store.js';
 import { guardUnavailable } from '../../src/storage/unavailable-guard.js';
 
 const { mongo } = mongoose;
@@ -112,12 +113,10 @@ describe('mongo store on a connection that is not up', () => {
     createdAt: NOW,
     expiresAt: NOW,
   };
-  // Typed over every port method but close, so a method added to the port must be added here.
-  const calls: {
-    [Method in Exclude<keyof AuthStore, 'close'>]: (store: AuthStore) => Promise<unknown>;
-  } = {
-    createUser: (store) =>
-      store.createUser({
+  // Typed over every method of each port, so a method added to a port must be added here.
+  const userCalls: { [Method in keyof UserStore]: (users: UserStore) => Promise<unknown> } = {
+    createUser: (users) =>
+      users.createUser({
         id: randomUUID(),
         email: 'ada@example.com',
         name: 'Ada',
@@ -125,28 +124,47 @@ describe('mongo store on a connection that is not up', () => {
         passwordHash: `$2b$04$${'a'.repeat(53)}`,
         createdAt: NOW,
       }),
-    findLiveUserByEmail: (store) => store.findLiveUserByEmail('ada@example.com'),
-    openSession: (store) => store.openSession(session, token),
-    findLiveSession: (store) => store.findLiveSession(session.id, NOW),
-    findRefreshToken: (store) => store.findRefreshToken(token.tokenHash),
-    rotateRefreshToken: (store) => store.rotateRefreshToken(token.tokenHash, token, NOW),
-    revokeSession: (store) => store.revokeSession(session.id, 'logout', NOW),
-    softDeleteUser: (store) => store.softDeleteUser(session.userId, NOW),
-    updatePasswordHash: (store) =>
-      store.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
-    addRefreshToken: (store) => store.addRefreshToken(token, NOW),
-    ping: (store) => store.ping(),
-    revokeUserSessions: (store) => store.revokeUserSessions(session.userId, 'logout_all', NOW),
-    listLiveSessions: (store) => store.listLiveSessions(session.userId, NOW),
-    sweepExpired: (store) => store.sweepExpired(NOW, 100),
+    findLiveUserByEmail: (users) => users.findLiveUserByEmail('ada@example.com'),
+    softDeleteUser: (users) => users.softDeleteUser(session.userId, NOW),
+    updatePasswordHash: (users) =>
+      users.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
   };
+  const sessionCalls: {
+    [Method in keyof SessionStore]: (sessions: SessionStore) => Promise<unknown>;
+  } = {
+    openSession: (sessions) => sessions.openSession(session, token),
+    findLiveSession: (sessions) => sessions.findLiveSession(session.id, NOW),
+    findRefreshToken: (sessions) => sessions.findRefreshToken(token.tokenHash),
+    rotateRefreshToken: (sessions) => sessions.rotateRefreshToken(token.tokenHash, token, NOW),
+    revokeSession: (sessions) => sessions.revokeSession(session.id, 'logout', NOW),
+    addRefreshToken: (sessions) => sessions.addRefreshToken(token, NOW),
+    revokeUserSessions: (sessions) =>
+      sessions.revokeUserSessions(session.userId, 'logout_all', NOW),
+    listLiveSessions: (sessions) => sessions.listLiveSessions(session.userId, NOW),
+    sweepExpired: (sessions) => sessions.sweepExpired(NOW, 100),
+  };
+  const calls: Array<[string, (stores: Stores) => Promise<unknown>]> = [
+    ...Object.entries(userCalls).map(
+      ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
+        `users.${name}`,
+        (stores) => call(stores.users),
+      ],
+    ),
+    ...Object.entries(sessionCalls).map(
+      ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
+        `sessions.${name}`,
+        (stores) => call(stores.sessions),
+      ],
+    ),
+    ['ping', (stores) => stores.ping()],
+  ];
 
-  it.each(Object.entries(calls))(
+  it.each(calls)(
     'when %s is called, then it rejects with StoreUnavailableError',
     async (_, call) => {
       const connection = mongoose.createConnection();
       onTestFinished(() => connection.close());
-      await expect(call(createMongoStore(connection))).rejects.toBeInstanceOf(
+      await expect(call(createMongoStores(connection))).rejects.toBeInstanceOf(
         StoreUnavailableError,
       );
     },
@@ -154,7 +172,7 @@ describe('mongo store on a connection that is not up', () => {
 
   it('when close is called, then it resolves and the connection is closed', async () => {
     const connection = mongoose.createConnection();
-    await expect(createMongoStore(connection).close()).resolves.toBeUndefined();
+    await expect(createMongoStores(connection).close()).resolves.toBeUndefined();
     expect(connection.readyState).toBe(mongoose.ConnectionStates.disconnected);
   });
 });
@@ -167,26 +185,26 @@ describe('guardUnavailable', () => {
   };
   const READY = { ...UNREADY, isReady: () => true };
 
-  /** A store made of spies (kept apart from the store, so tests read them as plain functions). */
+  type Port = UserStore & SessionStore;
+
+  /** A port made of spies (kept apart from the port, so tests read them as plain functions). */
   function fakeStore() {
     const spies = {
-      createUser: vi.fn<AuthStore['createUser']>(),
-      findLiveUserByEmail: vi.fn<AuthStore['findLiveUserByEmail']>(),
-      openSession: vi.fn<AuthStore['openSession']>(),
-      findLiveSession: vi.fn<AuthStore['findLiveSession']>(),
-      findRefreshToken: vi.fn<AuthStore['findRefreshToken']>(),
-      rotateRefreshToken: vi.fn<AuthStore['rotateRefreshToken']>(),
-      revokeSession: vi.fn<AuthStore['revokeSession']>(),
-      softDeleteUser: vi.fn<AuthStore['softDeleteUser']>(),
-      updatePasswordHash: vi.fn<AuthStore['updatePasswordHash']>(),
-      addRefreshToken: vi.fn<AuthStore['addRefreshToken']>(),
-      ping: vi.fn<AuthStore['ping']>(),
-      revokeUserSessions: vi.fn<AuthStore['revokeUserSessions']>(),
-      listLiveSessions: vi.fn<AuthStore['listLiveSessions']>(),
-      sweepExpired: vi.fn<AuthStore['sweepExpired']>(),
-      close: vi.fn<AuthStore['close']>(() => Promise.resolve()),
+      createUser: vi.fn<Port['createUser']>(),
+      findLiveUserByEmail: vi.fn<Port['findLiveUserByEmail']>(),
+      openSession: vi.fn<Port['openSession']>(),
+      findLiveSession: vi.fn<Port['findLiveSession']>(),
+      findRefreshToken: vi.fn<Port['findRefreshToken']>(),
+      rotateRefreshToken: vi.fn<Port['rotateRefreshToken']>(),
+      revokeSession: vi.fn<Port['revokeSession']>(),
+      softDeleteUser: vi.fn<Port['softDeleteUser']>(),
+      updatePasswordHash: vi.fn<Port['updatePasswordHash']>(),
+      addRefreshToken: vi.fn<Port['addRefreshToken']>(),
+      revokeUserSessions: vi.fn<Port['revokeUserSessions']>(),
+      listLiveSessions: vi.fn<Port['listLiveSessions']>(),
+      sweepExpired: vi.fn<Port['sweepExpired']>(),
     };
-    const store: AuthStore = spies;
+    const store: Port = spies;
     return { store, spies };
   }
 
@@ -224,13 +242,5 @@ describe('guardUnavailable', () => {
     const guarded = guardUnavailable(store, UNREADY);
     await expect(guarded.findLiveUserByEmail('a@b.c')).rejects.toThrow(StoreUnavailableError);
     expect(spies.findLiveUserByEmail).not.toHaveBeenCalled();
-  });
-
-  it('when close is called while isReady says false, then it is the store’s own close, unwrapped', async () => {
-    const { store, spies } = fakeStore();
-    const guarded = guardUnavailable(store, UNREADY);
-    expect(guarded).toHaveProperty('close', spies.close);
-    await expect(guarded.close()).resolves.toBeUndefined();
-    expect(spies.close).toHaveBeenCalledOnce();
   });
 });

@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createModels } from '../../src/storage/mongo/mongo-models.js';
 import * as query from '../../src/storage/mongo/mongo-queries.js';
-import { createMongoStore } from '../../src/storage/mongo/mongo-store.js';
+import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
 
 const NOW = new Date('2030-01-01T00:00:00.000Z');
 const ID = '0b6f3c1e-2a4d-4e8f-9b1c-3d5e7f9a1b2c';
@@ -200,9 +200,9 @@ describe('mongo queries: casting on the adapter connection', () => {
   function adapterConnection() {
     const connection = mongoose.createConnection();
     onTestFinished(() => connection.close());
-    createMongoStore(connection);
+    createMongoStores(connection);
     const { User, RefreshToken } = connection.models;
-    if (!User || !RefreshToken) throw new Error('arrange: createMongoStore registered no models');
+    if (!User || !RefreshToken) throw new Error('arrange: createMongoStores registered no models');
     return {
       User,
       RefreshToken,

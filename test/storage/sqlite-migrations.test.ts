@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MIGRATIONS } from '../../src/storage/sqlite/schema.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -31,10 +31,10 @@ describe('sqlite migrations from version 1', () => {
   it('when a version 1 file is opened, then its tokens keep every field and the id index is gone', async () => {
     const db = versionOneDatabase();
 
-    const store = createSqliteStore(db);
+    const store = createSqliteStores(db);
 
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(await store.findRefreshToken('hash-1')).toMatchObject({
+    expect(await store.sessions.findRefreshToken('hash-1')).toMatchObject({
       id: 'token-1',
       sessionId: 'session-1',
       usedAt: new Date(T0 + HOUR),
@@ -55,7 +55,7 @@ describe('sqlite migrations from version 1', () => {
   });
 
   it('when a migrated token is rotated and then replayed, then rotation and reuse detection work as before', async () => {
-    const store = createSqliteStore(versionOneDatabase());
+    const store = createSqliteStores(versionOneDatabase());
     const successor = {
       id: 'token-3',
       sessionId: 'session-1',
@@ -65,8 +65,12 @@ describe('sqlite migrations from version 1', () => {
       expiresAt: new Date(T0 + 170 * HOUR),
     };
 
-    const rotated = await store.rotateRefreshToken('hash-2', successor, new Date(T0 + 2 * HOUR));
-    const replayed = await store.rotateRefreshToken(
+    const rotated = await store.sessions.rotateRefreshToken(
+      'hash-2',
+      successor,
+      new Date(T0 + 2 * HOUR),
+    );
+    const replayed = await store.sessions.rotateRefreshToken(
       'hash-1',
       { ...successor, id: 'token-4', tokenHash: 'hash-4' },
       new Date(T0 + 3 * HOUR),
@@ -74,6 +78,8 @@ describe('sqlite migrations from version 1', () => {
 
     expect(rotated).toEqual({ outcome: 'rotated' });
     expect(replayed).toMatchObject({ outcome: 'reused', sessionId: 'session-1' });
-    expect(await store.findRefreshToken('hash-2')).toMatchObject({ replacedById: 'token-3' });
+    expect(await store.sessions.findRefreshToken('hash-2')).toMatchObject({
+      replacedById: 'token-3',
+    });
   });
 });

@@ -2,7 +2,7 @@
 // query plan never scans a whole table. Also covers the migrations' guard on the schema version.
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { STATEMENTS } from '../../src/storage/sqlite/statements.js';
 
 interface PlanRow {
@@ -18,7 +18,7 @@ function migratedDatabase(): Database.Database {
   onTestFinished(() => {
     db.close();
   });
-  createSqliteStore(db);
+  createSqliteStores(db);
   return db;
 }
 
@@ -64,8 +64,8 @@ describe('sqlite migrations', () => {
     const db = migratedDatabase();
     const version = userVersion(db);
     expect(version).toBeGreaterThan(0);
-    const first = createSqliteStore(db);
-    const created = await first.createUser({
+    const first = createSqliteStores(db);
+    const created = await first.users.createUser({
       id: 'user-1',
       email: 'again@example.com',
       name: 'Again',
@@ -74,9 +74,9 @@ describe('sqlite migrations', () => {
       createdAt: new Date('2030-01-01T00:00:00.000Z'),
     });
     expect(created.outcome).toBe('created');
-    const second = createSqliteStore(db);
+    const second = createSqliteStores(db);
     expect(userVersion(db)).toBe(version);
-    expect((await second.findLiveUserByEmail('again@example.com'))?.id).toBe('user-1');
+    expect((await second.users.findLiveUserByEmail('again@example.com'))?.id).toBe('user-1');
   });
 
   it('when the database is at a newer schema version than this build knows, then it is refused untouched', () => {
@@ -86,7 +86,7 @@ describe('sqlite migrations', () => {
       db.close();
     });
     db.pragma(`user_version = ${known + 1}`);
-    expect(() => createSqliteStore(db)).toThrow(/newer than this build knows/);
+    expect(() => createSqliteStores(db)).toThrow(/newer than this build knows/);
     expect(userVersion(db)).toBe(known + 1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]);
   });

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { StoreUnavailableError, type AuthStore } from '../../src/storage/ports.js';
+import { openSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
+import { StoreUnavailableError, type Stores } from '../../src/storage/ports/stores.js';
 import { at, HOUR, newSession, newToken, newUser, ROTATED, unused } from '../contract/fixtures.js';
 
 const dirs: string[] = [];
@@ -21,14 +21,14 @@ function databaseFile(): string {
 }
 
 /** A store over `path` with `count` users, each signed in once. */
-async function signedIn(store: AuthStore, count: number) {
+async function signedIn(store: Stores, count: number) {
   return Promise.all(
     Array.from({ length: count }, async () => {
       const user = newUser();
-      await store.createUser(user);
+      await store.users.createUser(user);
       const session = newSession(user.id);
       const token = newToken(session);
-      await store.openSession(session, token);
+      await store.sessions.openSession(session, token);
       return { session, token };
     }),
   );
@@ -36,20 +36,22 @@ async function signedIn(store: AuthStore, count: number) {
 
 describe('sqlite rotations batched per turn', () => {
   it('when several sessions rotate in one turn, then each gets its own outcome and all are written', async () => {
-    const store = openSqliteStore(databaseFile());
+    const store = openSqliteStores(databaseFile());
     const signed = await signedIn(store, 5);
     const successors = signed.map(({ session }) => newToken(session));
 
     const outcomes = await Promise.all(
       signed.map(({ token }, index) =>
-        store.rotateRefreshToken(token.tokenHash, successors[index] ?? token, at(HOUR)),
+        store.sessions.rotateRefreshToken(token.tokenHash, successors[index] ?? token, at(HOUR)),
       ),
     );
 
     expect(outcomes).toEqual(signed.map(() => ROTATED));
     for (const [index, successor] of successors.entries()) {
-      expect(await store.findRefreshToken(successor.tokenHash)).toEqual(unused(successor));
-      expect(await store.findRefreshToken(signed[index]?.token.tokenHash ?? '')).toMatchObject({
+      expect(await store.sessions.findRefreshToken(successor.tokenHash)).toEqual(unused(successor));
+      expect(
+        await store.sessions.findRefreshToken(signed[index]?.token.tokenHash ?? ''),
+      ).toMatchObject({
         usedAt: at(HOUR),
         replacedById: successor.id,
       });
@@ -58,7 +60,7 @@ describe('sqlite rotations batched per turn', () => {
   });
 
   it('when one rotation of a turn fails to write, then only it is rolled back and the others commit', async () => {
-    const store = openSqliteStore(databaseFile());
+    const store = openSqliteStores(databaseFile());
     const [first, second] = await signedIn(store, 2);
     if (!first || !second) throw new Error('arrange');
     // A successor whose hash is already stored: its insert violates the unique hash, after the old token was marked.
@@ -66,27 +68,29 @@ describe('sqlite rotations batched per turn', () => {
     const fine = newToken(second.session);
 
     const [failed, rotated] = await Promise.allSettled([
-      store.rotateRefreshToken(first.token.tokenHash, clashing, at(HOUR)),
-      store.rotateRefreshToken(second.token.tokenHash, fine, at(HOUR)),
+      store.sessions.rotateRefreshToken(first.token.tokenHash, clashing, at(HOUR)),
+      store.sessions.rotateRefreshToken(second.token.tokenHash, fine, at(HOUR)),
     ]);
 
     expect(failed.status).toBe('rejected');
     expect(rotated).toEqual({ status: 'fulfilled', value: ROTATED });
-    expect(await store.findRefreshToken(first.token.tokenHash)).toEqual(unused(first.token));
-    expect(await store.findRefreshToken(fine.tokenHash)).toEqual(unused(fine));
+    expect(await store.sessions.findRefreshToken(first.token.tokenHash)).toEqual(
+      unused(first.token),
+    );
+    expect(await store.sessions.findRefreshToken(fine.tokenHash)).toEqual(unused(fine));
     await store.close();
   });
 
   it('when the write lock cannot be had, then every rotation of the turn fails as unavailable and none is written', async () => {
     const path = databaseFile();
-    const store = openSqliteStore(path);
+    const store = openSqliteStores(path);
     const signed = await signedIn(store, 3);
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
 
     const results = await Promise.allSettled(
       signed.map(({ session, token }) =>
-        store.rotateRefreshToken(token.tokenHash, newToken(session), at(HOUR)),
+        store.sessions.rotateRefreshToken(token.tokenHash, newToken(session), at(HOUR)),
       ),
     );
     other.exec('ROLLBACK');
@@ -97,25 +101,27 @@ describe('sqlite rotations batched per turn', () => {
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
     }
     for (const { token } of signed) {
-      expect(await store.findRefreshToken(token.tokenHash)).toEqual(unused(token));
+      expect(await store.sessions.findRefreshToken(token.tokenHash)).toEqual(unused(token));
     }
     await store.close();
   });
 
   it('when the store closes with rotations queued, then they are committed first', async () => {
     const path = databaseFile();
-    const store = openSqliteStore(path);
+    const store = openSqliteStores(path);
     const [first] = await signedIn(store, 1);
     if (!first) throw new Error('arrange');
     const { session, token } = first;
     const successor = newToken(session);
 
-    const rotation = store.rotateRefreshToken(token.tokenHash, successor, at(HOUR));
+    const rotation = store.sessions.rotateRefreshToken(token.tokenHash, successor, at(HOUR));
     await store.close();
 
     await expect(rotation).resolves.toEqual(ROTATED);
-    const reopened = openSqliteStore(path);
-    expect(await reopened.findRefreshToken(successor.tokenHash)).toEqual(unused(successor));
+    const reopened = openSqliteStores(path);
+    expect(await reopened.sessions.findRefreshToken(successor.tokenHash)).toEqual(
+      unused(successor),
+    );
     await reopened.close();
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { openSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 
 const HOLD_MS = 600;
 
@@ -42,11 +42,11 @@ describe('SQLite start-up beside another instance', () => {
     dirs.push(dir);
     const path = join(dir, 'auth.db');
     // The file exists with its schema, as when a second instance starts beside a running one.
-    await openSqliteStore(path).close();
+    await openSqliteStores(path).close();
     const { released } = await holdWriteLock(path);
 
     // Opening migrates under the write lock: it waits for the other process instead of failing SQLITE_BUSY.
-    const store = openSqliteStore(path);
+    const store = openSqliteStores(path);
 
     expect(await released).toBe(0);
     await expect(store.ping()).resolves.toBeUndefined();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
-import type { AuthStore } from '../../src/storage/ports.js';
+import type { Stores } from '../../src/storage/ports/stores.js';
 import { withSessionCache } from '../../src/storage/session-cache.js';
-import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { openSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, logout, profile } from '../helpers/api-calls.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -13,22 +13,25 @@ const TTL_MS = 2000;
 
 /** A real store that counts the session lookups that reach it. */
 function countingStore() {
-  const store = openSqliteStore(':memory:');
+  const store = openSqliteStores(':memory:');
   onTestFinished(() => store.close());
   const lookups = { count: 0 };
-  const counted: AuthStore = {
+  const counted: Stores = {
     ...store,
-    findLiveSession: (sessionId, now) => {
-      lookups.count += 1;
-      return store.findLiveSession(sessionId, now);
+    sessions: {
+      ...store.sessions,
+      findLiveSession: (sessionId, now) => {
+        lookups.count += 1;
+        return store.sessions.findLiveSession(sessionId, now);
+      },
     },
   };
   return { store: counted, lookups };
 }
 
-async function sessionIn(store: AuthStore, clock: FakeClock, userId = randomUUID()) {
+async function sessionIn(store: Stores, clock: FakeClock, userId = randomUUID()) {
   const at = new Date(clock.now());
-  await store
+  await store.users
     .createUser({
       id: userId,
       email: `${userId}@example.com`,
@@ -46,7 +49,7 @@ async function sessionIn(store: AuthStore, clock: FakeClock, userId = randomUUID
     userAgent: null,
     ip: null,
   };
-  await store.openSession(session, {
+  await store.sessions.openSession(session, {
     id: randomUUID(),
     sessionId: session.id,
     userId,
@@ -64,14 +67,14 @@ describe('session cache', () => {
     const cached = withSessionCache(store, { clock, ttlMs: TTL_MS });
     const session = await sessionIn(store, clock);
 
-    const first = await cached.findLiveSession(session.id, new Date(clock.now()));
+    const first = await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
     clock.advance('1s');
-    const second = await cached.findLiveSession(session.id, new Date(clock.now()));
+    const second = await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
 
     expect(second).toEqual(first);
     expect(lookups.count).toBe(1);
     clock.advance('1s');
-    await cached.findLiveSession(session.id, new Date(clock.now()));
+    await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
     expect(lookups.count).toBe(2);
   });
 
@@ -80,37 +83,39 @@ describe('session cache', () => {
     const { store } = countingStore();
     const cached = withSessionCache(store, { clock, ttlMs: 60_000 });
     const session = await sessionIn(store, clock);
-    await cached.findLiveSession(session.id, new Date(clock.now()));
+    await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
 
-    expect(await cached.findLiveSession(session.id, session.expiresAt)).toBeUndefined();
+    expect(await cached.sessions.findLiveSession(session.id, session.expiresAt)).toBeUndefined();
   });
 
   it.each([
     [
       'revokeSession',
-      (s: AuthStore, ids: { sessionId: string; userId: string }, now: Date) =>
-        s.revokeSession(ids.sessionId, 'logout', now),
+      (s: Stores, ids: { sessionId: string; userId: string }, now: Date) =>
+        s.sessions.revokeSession(ids.sessionId, 'logout', now),
     ],
     [
       'revokeUserSessions',
-      (s: AuthStore, ids: { sessionId: string; userId: string }, now: Date) =>
-        s.revokeUserSessions(ids.userId, 'logout_all', now),
+      (s: Stores, ids: { sessionId: string; userId: string }, now: Date) =>
+        s.sessions.revokeUserSessions(ids.userId, 'logout_all', now),
     ],
     [
       'softDeleteUser',
-      (s: AuthStore, ids: { sessionId: string; userId: string }, now: Date) =>
-        s.softDeleteUser(ids.userId, now),
+      (s: Stores, ids: { sessionId: string; userId: string }, now: Date) =>
+        s.users.softDeleteUser(ids.userId, now),
     ],
   ])('when %s goes through the cache, then the next lookup sees it at once', async (_, revoke) => {
     const clock = new FakeClock();
     const { store } = countingStore();
     const cached = withSessionCache(store, { clock, ttlMs: 60_000 });
     const session = await sessionIn(store, clock);
-    await cached.findLiveSession(session.id, new Date(clock.now()));
+    await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
 
     await revoke(cached, { sessionId: session.id, userId: session.userId }, new Date(clock.now()));
 
-    expect(await cached.findLiveSession(session.id, new Date(clock.now()))).toBeUndefined();
+    expect(
+      await cached.sessions.findLiveSession(session.id, new Date(clock.now())),
+    ).toBeUndefined();
   });
 
   it("when one user's sessions are revoked, then another user's stay cached", async () => {
@@ -119,10 +124,10 @@ describe('session cache', () => {
     const cached = withSessionCache(store, { clock, ttlMs: 60_000 });
     const victim = await sessionIn(store, clock);
     const bystander = await sessionIn(store, clock);
-    await cached.findLiveSession(bystander.id, new Date(clock.now()));
+    await cached.sessions.findLiveSession(bystander.id, new Date(clock.now()));
 
-    await cached.revokeUserSessions(victim.userId, 'logout_all', new Date(clock.now()));
-    await cached.findLiveSession(bystander.id, new Date(clock.now()));
+    await cached.sessions.revokeUserSessions(victim.userId, 'logout_all', new Date(clock.now()));
+    await cached.sessions.findLiveSession(bystander.id, new Date(clock.now()));
 
     expect(lookups.count).toBe(1);
   });
@@ -133,13 +138,13 @@ describe('session cache', () => {
     const here = withSessionCache(store, { clock, ttlMs: TTL_MS });
     const elsewhere = withSessionCache(store, { clock, ttlMs: TTL_MS });
     const session = await sessionIn(store, clock);
-    await here.findLiveSession(session.id, new Date(clock.now()));
+    await here.sessions.findLiveSession(session.id, new Date(clock.now()));
 
-    await elsewhere.revokeSession(session.id, 'logout', new Date(clock.now()));
+    await elsewhere.sessions.revokeSession(session.id, 'logout', new Date(clock.now()));
 
-    expect(await here.findLiveSession(session.id, new Date(clock.now()))).toBeDefined();
+    expect(await here.sessions.findLiveSession(session.id, new Date(clock.now()))).toBeDefined();
     clock.advance('2s');
-    expect(await here.findLiveSession(session.id, new Date(clock.now()))).toBeUndefined();
+    expect(await here.sessions.findLiveSession(session.id, new Date(clock.now()))).toBeUndefined();
   });
 
   it('when more sessions are looked up than the cache holds, then the oldest is dropped', async () => {
@@ -151,11 +156,12 @@ describe('session cache', () => {
       await sessionIn(store, clock),
       await sessionIn(store, clock),
     ];
-    for (const session of sessions) await cached.findLiveSession(session.id, new Date(clock.now()));
+    for (const session of sessions)
+      await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
 
-    await cached.findLiveSession(sessions[2]?.id ?? '', new Date(clock.now()));
+    await cached.sessions.findLiveSession(sessions[2]?.id ?? '', new Date(clock.now()));
     expect(lookups.count).toBe(3);
-    await cached.findLiveSession(sessions[0]?.id ?? '', new Date(clock.now()));
+    await cached.sessions.findLiveSession(sessions[0]?.id ?? '', new Date(clock.now()));
     expect(lookups.count).toBe(4);
   });
 

@@ -1,5 +1,5 @@
 // The claims our two token types carry, and the checks that a verified payload really has them.
-import type { Role } from '../../storage/ports.js';
+import type { Role } from '../../storage/ports/user-store.js';
 
 interface RegisteredClaims {
   sub: string;

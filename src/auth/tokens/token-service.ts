@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
-import type { Role } from '../../storage/ports.js';
+import type { Role } from '../../storage/ports/user-store.js';
 import { createKeyRing, type KeyRing } from './key-ring.js';
 import {
   isAccessTokenClaims,

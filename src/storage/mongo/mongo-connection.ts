@@ -3,9 +3,9 @@
 import mongoose from 'mongoose';
 import type { Logger } from '../../observability/logger.js';
 import { withoutCredentials } from '../../observability/redact-secrets.js';
-import type { AuthStore } from '../ports.js';
+import type { Stores } from '../ports/stores.js';
 import { createModels } from './mongo-models.js';
-import { createMongoStore } from './mongo-store.js';
+import { createMongoStores } from './mongo-stores.js';
 
 export interface MongoOptions {
   uri: string;
@@ -17,7 +17,7 @@ export interface MongoOptions {
 /** The URI without credentials, for messages and logs. */
 export const describeMongoUri = withoutCredentials;
 
-export async function openMongoStore(options: MongoOptions, logger: Logger): Promise<AuthStore> {
+export async function openMongoStores(options: MongoOptions, logger: Logger): Promise<Stores> {
   const connection = mongoose.createConnection(options.uri, {
     maxPoolSize: options.poolSize,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs,
@@ -37,7 +37,7 @@ export async function openMongoStore(options: MongoOptions, logger: Logger): Pro
     connection.on('reconnected', () => {
       logger.info({ target }, 'MongoDB reconnected');
     });
-    return createMongoStore(connection, models);
+    return createMongoStores(connection, models);
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;

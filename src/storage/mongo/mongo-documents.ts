@@ -1,6 +1,7 @@
 // Document shapes as MongoDB stores them: the port's records with their id kept in _id (the port's own string ids,
 // UUIDs). Derived from the records, so a field added to a record appears here without being written twice.
-import type { RefreshTokenRecord, SessionRecord, UserRecord } from '../ports.js';
+import type { RefreshTokenRecord, SessionRecord } from '../ports/session-store.js';
+import type { UserRecord } from '../ports/user-store.js';
 
 type Document<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
 

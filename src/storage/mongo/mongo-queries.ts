@@ -2,7 +2,7 @@
 // server. The connection sanitizes filters (any operator object from outside becomes a literal $eq match); the
 // operators written here are ours, marked trusted. Values are checked to be strings at run time as well as in types.
 import mongoose from 'mongoose';
-import type { RevocationReason } from '../ports.js';
+import type { RevocationReason } from '../ports/session-store.js';
 
 const { trusted } = mongoose;
 

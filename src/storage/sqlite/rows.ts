@@ -2,10 +2,9 @@
 import type {
   RefreshTokenRecord,
   RevocationReason,
-  Role,
   SessionRecord,
-  UserRecord,
-} from '../ports.js';
+} from '../ports/session-store.js';
+import type { Role, UserRecord } from '../ports/user-store.js';
 
 export interface UserRow {
   id: string;

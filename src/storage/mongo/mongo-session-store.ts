@@ -1,8 +1,11 @@
-// The production store: the storage port on MongoDB through Mongoose. Rotation's winner is decided by one
-// conditional update (findOneAndUpdate on "not yet used"); the reads around it only classify what happened.
-import mongoose, { type Connection } from 'mongoose';
-import type { AuthStore, NewRefreshToken, NewSession, RotationOutcome } from '../ports.js';
-import { guardUnavailable } from '../unavailable-guard.js';
+// The sessions port on MongoDB through Mongoose. Rotation's winner is decided by one conditional update
+// (findOneAndUpdate on "not yet used"); the reads around it only classify what happened.
+import type {
+  NewRefreshToken,
+  NewSession,
+  RotationOutcome,
+  SessionStore,
+} from '../ports/session-store.js';
 import {
   toRefreshToken,
   toSession,
@@ -11,18 +14,11 @@ import {
   type SessionDocument,
   type UserDocument,
 } from './mongo-documents.js';
-import { isDuplicateEmail, isMongoUnavailable } from './mongo-errors.js';
-import { createModels, type MongoModels } from './mongo-models.js';
+import type { MongoModels } from './mongo-models.js';
 import * as query from './mongo-queries.js';
 
-/** The store over a connection (not necessarily connected yet: calls fail fast with StoreUnavailableError). */
-export function createMongoStore(
-  connection: Connection,
-  models: MongoModels = createModels(connection),
-): AuthStore {
+export function createMongoSessionStore(models: MongoModels): SessionStore {
   const { users, sessions, refreshTokens } = models;
-  // Any operator object that reaches a filter from outside is matched literally ($eq), never run as an operator.
-  connection.set('sanitizeFilter', true);
 
   const tokenDocument = (token: NewRefreshToken): RefreshTokenDocument => ({
     _id: token.id,
@@ -69,46 +65,7 @@ export function createMongoStore(
     usedAt,
   });
 
-  const store: AuthStore = {
-    async createUser(user) {
-      const document: UserDocument = {
-        _id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        passwordHash: user.passwordHash,
-        createdAt: user.createdAt,
-        updatedAt: user.createdAt,
-        passwordChangedAt: user.createdAt,
-        deletedAt: null,
-      };
-      try {
-        await users.create(document);
-      } catch (error) {
-        if (isDuplicateEmail(error)) return { outcome: 'email-taken' };
-        throw error;
-      }
-      return { outcome: 'created', user: toUser(document) };
-    },
-
-    async findLiveUserByEmail(email) {
-      const document = await users.findOne(query.liveUserByEmail(email)).lean<UserDocument>();
-      return document ? toUser(document) : undefined;
-    },
-
-    async softDeleteUser(userId, now) {
-      const result = await users.updateOne(query.liveUserById(userId), query.softDeleteUser(now));
-      return result.modifiedCount === 1;
-    },
-
-    async updatePasswordHash(userId, passwordHash, now) {
-      const result = await users.updateOne(
-        query.liveUserById(userId),
-        query.setPasswordHash(passwordHash, now),
-      );
-      return result.modifiedCount === 1;
-    },
-
+  return {
     async openSession(session, firstToken) {
       await sessions.create(sessionDocument(session));
       try {
@@ -225,19 +182,5 @@ export function createMongoStore(
         removable.length > 0 ? (await sessions.deleteMany(query.idIn(removable))).deletedCount : 0;
       return { refreshTokens: removedTokens, sessions: removedSessions };
     },
-
-    async ping() {
-      await connection.db?.admin().ping();
-    },
-
-    async close() {
-      await connection.close();
-    },
   };
-
-  return guardUnavailable(store, {
-    isUnavailable: isMongoUnavailable,
-    // Fail fast while the driver reports the server gone, instead of waiting out server selection.
-    isReady: () => connection.readyState === mongoose.ConnectionStates.connected,
-  });
 }

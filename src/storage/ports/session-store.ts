@@ -1,25 +1,6 @@
-// The storage port: the records and the auth-shaped operations services use. Adapters (sqlite, mongo) implement it;
-// services know nothing else about storage.
-
-export type Role = 'user' | 'admin';
-
-export interface UserRecord {
-  id: string;
-  /** Trimmed, NFC-normalized, lower-cased; unique among live (not deleted) accounts. */
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-  createdAt: Date;
-  updatedAt: Date;
-  passwordChangedAt: Date;
-  deletedAt: Date | null;
-}
-
-export type NewUser = Pick<
-  UserRecord,
-  'id' | 'email' | 'name' | 'role' | 'passwordHash' | 'createdAt'
->;
+// The sessions port: sessions (one login on one device) and the refresh tokens rotation produces in each. Adapters
+// (sqlite, mongo) implement it; its contract suite is test/contract/session-store.contract.ts.
+import type { UserRecord } from './user-store.js';
 
 /** One login on one device: the family of refresh tokens that rotation produces. */
 export interface SessionRecord {
@@ -61,9 +42,6 @@ export type NewRefreshToken = Pick<
 export type RevocationReason =
   'logout' | 'logout_all' | 'refresh_token_reused' | 'password_changed' | 'account_deleted';
 
-export type CreateUserOutcome =
-  { outcome: 'created'; user: UserRecord } | { outcome: 'email-taken' };
-
 export type RotationOutcome =
   | { outcome: 'rotated' }
   | { outcome: 'reused'; sessionId: string; userId: string; usedAt: Date }
@@ -71,6 +49,7 @@ export type RotationOutcome =
   | { outcome: 'expired' }
   | { outcome: 'unknown' };
 
+/** A live session with its (live) user: what authorization needs. */
 export interface LiveSession {
   session: SessionRecord;
   user: UserRecord;
@@ -79,26 +58,6 @@ export interface LiveSession {
 export interface SweepResult {
   refreshTokens: number;
   sessions: number;
-}
-
-export interface UserStore {
-  /**
-   * Inserts the user. Atomic on the email: of two concurrent calls with one email (live accounts), exactly one
-   * returns 'created' and the other 'email-taken'.
-   */
-  createUser(user: NewUser): Promise<CreateUserOutcome>;
-
-  /** The account with this normalized email that is not deleted. */
-  findLiveUserByEmail(email: string): Promise<UserRecord | undefined>;
-
-  /**
-   * Soft-deletes the account (sets deletedAt). Its email becomes free to register again, and its sessions stop
-   * being live. True when this call deleted it; false when it was already deleted or does not exist.
-   */
-  softDeleteUser(userId: string, now: Date): Promise<boolean>;
-
-  /** Replaces a live account's password hash (and sets passwordChangedAt); false when there is no such account. */
-  updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -149,21 +108,4 @@ export interface SessionStore {
    * than `limit` expired tokens, and never while it still holds a token.
    */
   sweepExpired(now: Date, limit: number): Promise<SweepResult>;
-}
-
-export interface AuthStore extends UserStore, SessionStore {
-  /** Resolves when the database answers a trivial query now; rejects otherwise (for readiness checks). */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * The database cannot be reached or written right now (down, read-only, locked). Adapters throw this instead of
- * their driver's error, so the HTTP layer can answer 503 without knowing any driver.
- */
-export class StoreUnavailableError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('The store is unavailable', options);
-    this.name = 'StoreUnavailableError';
-  }
 }

@@ -1,14 +1,12 @@
-// The embedded store: the storage port on better-sqlite3. Every statement on a request path is an indexed lookup,
-// since the driver is synchronous and runs on the event loop.
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import type { AuthStore, NewRefreshToken, NewSession, NewUser, RotationOutcome } from '../ports.js';
-import { guardUnavailable } from '../unavailable-guard.js';
-import { isSqliteUnavailable, isUniqueViolation } from './sqlite-errors.js';
-import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
-import { batchPerTurn } from './turn-batch.js';
-import { STATEMENTS } from './statements.js';
+// The sessions port on better-sqlite3. Rotation is one savepoint that reads the token with its session and marks it
+// used only if still unused; rotations of one event-loop turn share a commit (turn-batch.ts), the hottest write path.
+import type { Database } from 'better-sqlite3';
+import type {
+  NewRefreshToken,
+  NewSession,
+  RotationOutcome,
+  SessionStore,
+} from '../ports/session-store.js';
 import {
   toRefreshToken,
   toSession,
@@ -17,13 +15,8 @@ import {
   type SessionRow,
   type UserRow,
 } from './rows.js';
-
-const reused = (state: RotationStateRow, usedAtMs: number): RotationOutcome => ({
-  outcome: 'reused',
-  sessionId: state.session_id,
-  userId: state.user_id,
-  usedAt: new Date(usedAtMs),
-});
+import { STATEMENTS } from './statements.js';
+import { batchPerTurn } from './turn-batch.js';
 
 interface RotationStateRow {
   row_id: number;
@@ -36,28 +29,19 @@ interface RotationStateRow {
   session_expires_at: number;
 }
 
-/** Opens (creating if needed) the database file at `path`, or a private in-memory database for ':memory:'. */
-export function openSqliteStore(path: string): AuthStore {
-  const inMemory = path === ':memory:';
-  if (!inMemory) createPrivateFile(path);
-  const db = new Database(path);
-  applyPragmas(db, inMemory);
-  return createSqliteStore(db);
-}
+const reused = (state: RotationStateRow, usedAtMs: number): RotationOutcome => ({
+  outcome: 'reused',
+  sessionId: state.session_id,
+  userId: state.user_id,
+  usedAt: new Date(usedAtMs),
+});
 
-/** The store over an open connection; migrates it to the current schema first. */
-export function createSqliteStore(db: Database.Database): AuthStore {
-  migrate(db);
-  applyRequestBusyTimeout(db);
-
+/** The port, and `flush` for the rotations still queued for this turn (called before the database closes). */
+export function createSqliteSessionStore(
+  db: Database,
+): SessionStore & { readonly flush: () => void } {
   const sql = {
-    // Readiness: touches no table, so it is not among the request-path statements whose plans are checked.
-    ping: db.prepare('SELECT 1'),
-    insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
-    liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
     liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
-    softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
-    updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
     insertSession: db.prepare<[SessionRow]>(STATEMENTS.insertSession),
     liveSession: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSession),
     insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
@@ -99,7 +83,6 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     insertTokenRow(firstToken);
   });
 
-  // Rotations are committed in groups, one per turn of the event loop (turn-batch.ts): the hottest write path.
   const rotations = batchPerTurn(
     db,
     (tokenHash: string, successor: NewRefreshToken, nowMs: number): RotationOutcome => {
@@ -129,43 +112,7 @@ export function createSqliteStore(db: Database.Database): AuthStore {
     return true;
   });
 
-  const store: AuthStore = {
-    async createUser(user: NewUser) {
-      const at = user.createdAt.getTime();
-      const row: UserRow = {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        password_hash: user.passwordHash,
-        created_at: at,
-        updated_at: at,
-        password_changed_at: at,
-        deleted_at: null,
-      };
-      try {
-        sql.insertUser.run(row);
-      } catch (error) {
-        if (isUniqueViolation(error)) return { outcome: 'email-taken' };
-        throw error;
-      }
-      return { outcome: 'created', user: toUser(row) };
-    },
-
-    async findLiveUserByEmail(email) {
-      const row = sql.liveUserByEmail.get(email);
-      return row && toUser(row);
-    },
-
-    async softDeleteUser(userId, now) {
-      return sql.softDeleteUser.run(now.getTime(), now.getTime(), userId).changes === 1;
-    },
-
-    async updatePasswordHash(userId, passwordHash, now) {
-      const at = now.getTime();
-      return sql.updatePasswordHash.run(passwordHash, at, at, userId).changes === 1;
-    },
-
+  return {
     async openSession(session, firstToken) {
       openSessionTx(session, firstToken);
     },
@@ -213,24 +160,8 @@ export function createSqliteStore(db: Database.Database): AuthStore {
       return { refreshTokens, sessions };
     },
 
-    async ping() {
-      sql.ping.get();
-    },
-
-    async close() {
+    flush: () => {
       rotations.flush();
-      db.close();
     },
   };
-  return guardUnavailable(store, { isUnavailable: isSqliteUnavailable });
-}
-
-/**
- * The file holds password hashes and client IPs: readable by its owner only. SQLite creates the -wal and -shm
- * files with the database file's permissions, so they follow.
- */
-function createPrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
 }

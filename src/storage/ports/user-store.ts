@@ -1,0 +1,45 @@
+// The users port: accounts and their credentials, as the services need them. Adapters (sqlite, mongo) implement it;
+// its contract suite is test/contract/user-store.contract.ts.
+
+export type Role = 'user' | 'admin';
+
+export interface UserRecord {
+  id: string;
+  /** Trimmed, NFC-normalized, lower-cased; unique among live (not deleted) accounts. */
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+  passwordChangedAt: Date;
+  deletedAt: Date | null;
+}
+
+export type NewUser = Pick<
+  UserRecord,
+  'id' | 'email' | 'name' | 'role' | 'passwordHash' | 'createdAt'
+>;
+
+export type CreateUserOutcome =
+  { outcome: 'created'; user: UserRecord } | { outcome: 'email-taken' };
+
+export interface UserStore {
+  /**
+   * Inserts the user. Atomic on the email: of two concurrent calls with one email (live accounts), exactly one
+   * returns 'created' and the other 'email-taken'.
+   */
+  createUser(user: NewUser): Promise<CreateUserOutcome>;
+
+  /** The account with this normalized email that is not deleted. */
+  findLiveUserByEmail(email: string): Promise<UserRecord | undefined>;
+
+  /**
+   * Soft-deletes the account (sets deletedAt). Its email becomes free to register again, and its sessions stop
+   * being live. True when this call deleted it; false when it was already deleted or does not exist.
+   */
+  softDeleteUser(userId: string, now: Date): Promise<boolean>;
+
+  /** Replaces a live account's password hash (and sets passwordChangedAt); false when there is no such account. */
+  updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<boolean>;
+}

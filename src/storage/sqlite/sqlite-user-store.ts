@@ -1,0 +1,54 @@
+// The users port on better-sqlite3. The live-email uniqueness is the partial unique index of the schema: the one
+// duplicate-key error this adapter can meet becomes the 'email-taken' outcome.
+import type { Database } from 'better-sqlite3';
+import type { UserStore } from '../ports/user-store.js';
+import { toUser, type UserRow } from './rows.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+import { STATEMENTS } from './statements.js';
+
+export function createSqliteUserStore(db: Database): UserStore {
+  const sql = {
+    insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
+    liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
+    softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
+    updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
+  };
+
+  return {
+    async createUser(user) {
+      const at = user.createdAt.getTime();
+      const row: UserRow = {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        password_hash: user.passwordHash,
+        created_at: at,
+        updated_at: at,
+        password_changed_at: at,
+        deleted_at: null,
+      };
+      try {
+        sql.insertUser.run(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) return { outcome: 'email-taken' };
+        throw error;
+      }
+      return { outcome: 'created', user: toUser(row) };
+    },
+
+    async findLiveUserByEmail(email) {
+      const row = sql.liveUserByEmail.get(email);
+      return row && toUser(row);
+    },
+
+    async softDeleteUser(userId, now) {
+      return sql.softDeleteUser.run(now.getTime(), now.getTime(), userId).changes === 1;
+    },
+
+    async updatePasswordHash(userId, passwordHash, now) {
+      const at = now.getTime();
+      return sql.updatePasswordHash.run(passwordHash, at, at, userId).changes === 1;
+    },
+  };
+}

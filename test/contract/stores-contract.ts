@@ -1,0 +1,15 @@
+// The storage contract: what every adapter guarantees, port by port, driven only through the ports (never SQL), so
+// the same suites run against each adapter. A new port adds its own suite file and one line here. Every test opens
+// its own fresh stores and depends on no other.
+import { describe } from 'vitest';
+import { contractHelpers, type OpenStores } from './fixtures.js';
+import { describeSessionStoreContract } from './session-store.contract.js';
+import { describeUserStoreContract } from './user-store.contract.js';
+
+export function describeStoresContract(name: string, openStores: OpenStores): void {
+  const helpers = contractHelpers(openStores);
+  describe(name, () => {
+    describeUserStoreContract(helpers);
+    describeSessionStoreContract(helpers);
+  });
+}
