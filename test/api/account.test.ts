@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { logIn, newAccountInput, registerAccount } from '../helpers/accounts.js';
 import { authorized, expectError, profile, refresh } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 const NEW_PASSWORD = 'Fresh-kettle-of-fish-7!';
@@ -40,10 +39,10 @@ describe('POST /api/auth/change-password', () => {
   });
 
   it('when the current password is wrong, then 403 PASSWORD_INCORRECT and nothing changes', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const account = await registerAccount(app);
     const caller = await logIn(app, account);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await changePassword(app, caller.accessToken, {
       currentPassword: 'Not-the-password-1!',
@@ -52,7 +51,7 @@ describe('POST /api/auth/change-password', () => {
 
     expectError(response, ErrorCodes.PASSWORD_INCORRECT);
     expect(response.headers['www-authenticate']).toBeUndefined();
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when wrong current passwords keep coming, then the account locks like a login would', async () => {
@@ -86,10 +85,10 @@ describe('POST /api/auth/change-password', () => {
   ])(
     'when the new password is %s, then 400 naming newPassword and nothing changes',
     async (_, make, message) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
       const account = await registerAccount(app);
       const caller = await logIn(app, account);
-      const before = snapshot(db);
+      const mark = writes.mark();
 
       const response = await changePassword(app, caller.accessToken, {
         currentPassword: account.password,
@@ -101,7 +100,7 @@ describe('POST /api/auth/change-password', () => {
         path: 'newPassword',
         message,
       });
-      expect(snapshot(db)).toEqual(before);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
@@ -123,28 +122,31 @@ describe('POST /api/auth/change-password', () => {
     ['an operator object', { currentPassword: { $ne: null }, newPassword: NEW_PASSWORD }],
     ['an unknown field', { currentPassword: 'x', newPassword: NEW_PASSWORD, userId: 'someone' }],
   ])('when the body has %s, then 400 and nothing changes', async (_, body) => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const caller = await logIn(app, await registerAccount(app));
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     expectError(await changePassword(app, caller.accessToken, body), ErrorCodes.VALIDATION_ERROR);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 });
 
 describe('DELETE /api/auth/account', () => {
   it('when the password is right, then the account is soft-deleted, every session ends, and the email is free again', async () => {
-    const { app, db } = buildTestApp();
+    const { app, clock, stores, writes } = buildTestApp();
     const account = await registerAccount(app);
     const caller = await logIn(app, account, 'laptop');
     const other = await logIn(app, account, 'phone');
+    const mark = writes.mark();
 
     const response = await deleteAccount(app, caller.accessToken, { password: account.password });
 
     expect(response.status).toBe(200);
-    expect(db.prepare('SELECT deleted_at FROM users WHERE id = ?').get(account.id)).toEqual({
-      deleted_at: expect.any(Number) as number,
+    expect(writes.since(mark)).toContainEqual({
+      method: 'users.softDeleteUser',
+      args: [account.id, new Date(clock.now())],
     });
+    expect(await stores.users.findLiveUserByEmail(account.email)).toBeUndefined();
     for (const session of [caller, other]) {
       expectError(await profile(app, session.accessToken), ErrorCodes.SESSION_REVOKED);
       expectError(await refresh(app, session.refreshToken), ErrorCodes.SESSION_REVOKED);
@@ -158,29 +160,29 @@ describe('DELETE /api/auth/account', () => {
   });
 
   it('when the password is wrong, then 403 PASSWORD_INCORRECT and nothing changes', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const account = await registerAccount(app);
     const caller = await logIn(app, account);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await deleteAccount(app, caller.accessToken, {
       password: 'Not-the-password-1!',
     });
 
     expectError(response, ErrorCodes.PASSWORD_INCORRECT);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the request has no access token, then 401 and nothing changes', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const account = await registerAccount(app);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await request(app)
       .delete('/api/auth/account')
       .send({ password: account.password });
 
     expectError(response, ErrorCodes.TOKEN_MISSING);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 });

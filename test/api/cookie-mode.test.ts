@@ -4,7 +4,6 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount, type Account } from '../helpers/accounts.js';
 import { expectError, profile } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
 import { buildTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app.js';
 
 const APP_ORIGIN = 'https://app.example.com';
@@ -90,14 +89,14 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
   ])(
     'when the refresh has %s, then 403 CSRF_CHECK_FAILED and nothing changes',
     async (_, change) => {
-      const { app, db } = buildTestApp({ env });
+      const { app, writes } = buildTestApp({ env });
       const { cookie } = await logInWithCookie(app, await registerAccount(app));
-      const before = snapshot(db);
+      const mark = writes.mark();
 
       for (const path of ['/api/auth/refresh', '/api/auth/logout']) {
         expectError(await cookieCall(app, path, cookie, change), ErrorCodes.CSRF_CHECK_FAILED);
       }
-      expect(snapshot(db)).toEqual(before);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
@@ -118,9 +117,9 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
   });
 
   it('when a cross-site form posts (text/plain, no custom header), then it can neither refresh nor log out', async () => {
-    const { app, db } = buildTestApp({ env });
+    const { app, writes } = buildTestApp({ env });
     const { cookie } = await logInWithCookie(app, await registerAccount(app));
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     for (const path of ['/api/auth/refresh', '/api/auth/logout']) {
       const response = await request(app)
@@ -132,7 +131,7 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
     }
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the body carries a refreshToken in cookie mode, then 400: the cookie is the only way in', async () => {

@@ -5,7 +5,6 @@ import { ERROR_CATALOGUE, ErrorCodes } from '../../src/errors/error-catalogue.js
 import type { Stores } from '../../src/storage/ports/stores.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
-import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const failingLookup = (real: Stores): Stores => ({
@@ -50,7 +49,8 @@ describe('HTTP-level errors', () => {
     ['a bare JSON string', '"Secret-123!"'],
     ['JSON null', 'null'],
   ])('when the body is %s, then 400 MALFORMED_JSON without echoing it', async (_, body) => {
-    const { app, db, logs } = buildTestApp();
+    const { app, writes, logs } = buildTestApp();
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/register')
@@ -60,7 +60,7 @@ describe('HTTP-level errors', () => {
     expectError(response, ErrorCodes.MALFORMED_JSON);
     expect(response.text).not.toContain('Secret-123!');
     expect(logs.text).not.toContain('Secret-123!');
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it.each([
@@ -70,7 +70,8 @@ describe('HTTP-level errors', () => {
   ])(
     'when the body is %s, then 415 UNSUPPORTED_MEDIA_TYPE and nothing stored',
     async (type, body) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
+      const mark = writes.mark();
 
       const response = await request(app)
         .post('/api/auth/register')
@@ -78,7 +79,7 @@ describe('HTTP-level errors', () => {
         .send(body);
 
       expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
-      expect(rowCount(db, 'users')).toBe(0);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
@@ -97,7 +98,8 @@ describe('HTTP-level errors', () => {
   it.each(['latin1', 'utf-16le', 'utf-7', '"iso-8859-1"'])(
     'when the JSON charset is %s, then 415 rather than decoding it',
     async (charset) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
+      const mark = writes.mark();
 
       const response = await request(app)
         .post('/api/auth/register')
@@ -105,7 +107,7 @@ describe('HTTP-level errors', () => {
         .send('{"email":"a@example.com","password":"Str0ng!pass","name":"+ADw-b+AD4-"}');
 
       expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
-      expect(rowCount(db, 'users')).toBe(0);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
@@ -125,7 +127,8 @@ describe('HTTP-level errors', () => {
   });
 
   it('when the body is over the 10 kB default, then 413 and nothing stored', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
+    const mark = writes.mark();
     const body = JSON.stringify({
       email: 'a@example.com',
       password: 'Aa1!aaaa',
@@ -138,7 +141,7 @@ describe('HTTP-level errors', () => {
       .send(body);
 
     expectError(response, ErrorCodes.PAYLOAD_TOO_LARGE);
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when BODY_LIMIT_BYTES is raised, then a body under it is parsed (and judged on its fields)', async () => {
@@ -200,11 +203,12 @@ describe('HTTP-level errors', () => {
   });
 
   it('when a request succeeds after a refused one, then nothing of the refused request lingers', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
+    const mark = writes.mark();
     await request(app).post('/api/auth/register').set('Content-Type', 'text/plain').send('x');
 
     await registerAccount(app);
 
-    expect(rowCount(db, 'users')).toBe(1);
+    expect(writes.since(mark).map((write) => write.method)).toEqual(['users.createUser']);
   });
 });

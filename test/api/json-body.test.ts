@@ -5,7 +5,6 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { expectError } from '../helpers/api-calls.js';
-import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const account = { email: 'jose@example.com', password: 'Str0ng!pass-81', name: 'José Ñúñez' };
@@ -48,7 +47,7 @@ async function postInPieces(port: number, pieces: Buffer[]) {
 
 describe('JSON request bodies', () => {
   it('when a body arrives in pieces that split a UTF-8 character, then it is read whole', async () => {
-    const { app, db } = buildTestApp();
+    const { app, stores } = buildTestApp();
     const bytes = Buffer.from(JSON.stringify(account));
     // 'é' is two bytes: cut between them.
     const cut = bytes.indexOf(Buffer.from('é')) + 1;
@@ -59,12 +58,15 @@ describe('JSON request bodies', () => {
     ]);
 
     expect(answer.status).toBe(201);
-    expect(db.prepare('SELECT name FROM users').get()).toEqual({ name: account.name });
+    expect(await stores.users.findLiveUserByEmail(account.email)).toMatchObject({
+      name: account.name,
+    });
   });
 
   it('when a chunked body (no Content-Length) grows past the limit, then 413 and nothing stored', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const piece = Buffer.from(' '.repeat(4096));
+    const mark = writes.mark();
 
     const answer = await postInPieces(await listening(app), [
       Buffer.from('{"email":"a@example.com",'),
@@ -75,16 +77,17 @@ describe('JSON request bodies', () => {
     ]);
 
     expect(answer).toMatchObject({ status: 413, body: { error: ErrorCodes.PAYLOAD_TOO_LARGE } });
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when an empty chunked body arrives, then 400 VALIDATION_ERROR, not a crash', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
+    const mark = writes.mark();
 
     const answer = await postInPieces(await listening(app), []);
 
     expect(answer).toMatchObject({ status: 400, body: { error: ErrorCodes.VALIDATION_ERROR } });
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the body starts with a UTF-8 byte order mark, then it is read as JSON', async () => {
@@ -101,7 +104,8 @@ describe('JSON request bodies', () => {
   it.each(['application/jsonp', 'application/json-patch+json', 'application/vnd.api+json'])(
     'when the content type is %s, then 415: only application/json is read',
     async (type) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
+      const mark = writes.mark();
 
       const response = await request(app)
         .post('/api/auth/register')
@@ -109,12 +113,13 @@ describe('JSON request bodies', () => {
         .send(JSON.stringify(account));
 
       expectError(response, ErrorCodes.UNSUPPORTED_MEDIA_TYPE);
-      expect(rowCount(db, 'users')).toBe(0);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
   it('when the client goes away in the middle of a body, then nothing is stored and the server answers the next one', async () => {
-    const { app, db, logs } = buildTestApp();
+    const { app, writes, logs } = buildTestApp();
+    const mark = writes.mark();
     const port = await listening(app);
     const socket = connect(port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -129,6 +134,8 @@ describe('JSON request bodies', () => {
 
     const next = await request(app).post('/api/auth/register').send(account);
     expect(next.status).toBe(201);
-    expect(rowCount(db, 'users')).toBe(1);
+    expect(writes.since(mark)).toEqual([
+      { method: 'users.createUser', args: [expect.objectContaining({ email: account.email })] },
+    ]);
   });
 });

@@ -1,11 +1,11 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { hashRefreshToken } from '../../src/auth/tokens/token-service.js';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount } from '../helpers/accounts.js';
 import { countingHasher } from '../helpers/counting-hasher.js';
-import { rowCount, snapshot } from '../helpers/db-snapshot.js';
-import { decodeHeader } from '../helpers/forged-tokens.js';
+import { decodeHeader, decodePayload } from '../helpers/forged-tokens.js';
 import { buildTestApp, TEST_SECRETS } from '../helpers/test-app.js';
 
 interface LoginData {
@@ -94,8 +94,9 @@ describe('POST /api/auth/login', () => {
   });
 
   it('when a user logs in, then a session is recorded with user agent, IP and only a hash of the refresh token', async () => {
-    const { app, db, config } = buildTestApp();
+    const { app, stores, writes, clock, config } = buildTestApp();
     const account = await registerAccount(app);
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/login')
@@ -103,17 +104,22 @@ describe('POST /api/auth/login', () => {
       .send({ email: account.email, password: account.password });
 
     const { refreshToken, accessToken } = (response.body as { data: LoginData }).data;
-    const session = db.prepare('SELECT * FROM sessions').get() as Record<string, unknown>;
-    expect(session).toMatchObject({
-      user_id: account.id,
-      user_agent: 'Mozilla/5.0 (test)',
+    const sessionId = decodePayload(accessToken).sid as string;
+    const live = await stores.sessions.findLiveSession(sessionId, new Date(clock.now()));
+    expect(live?.session).toMatchObject({
+      userId: account.id,
+      userAgent: 'Mozilla/5.0 (test)',
       ip: expect.stringMatching(/127\.0\.0\.1$/) as string,
-      revoked_at: null,
+      createdAt: new Date(clock.now()),
+      expiresAt: new Date(clock.now() + config.session.maxAgeSeconds * 1000),
+      revokedAt: null,
     });
-    expect(session.expires_at).toBe(
-      (session.created_at as number) + config.session.maxAgeSeconds * 1000,
-    );
-    const stored = JSON.stringify(db.prepare('SELECT * FROM refresh_tokens').all());
+    expect(await stores.sessions.findRefreshToken(hashRefreshToken(refreshToken))).toMatchObject({
+      sessionId,
+    });
+    // Everything the login handed the store: the session and its first refresh token.
+    const stored = JSON.stringify(writes.since(mark));
+    expect(stored).toContain(hashRefreshToken(refreshToken));
     expect(stored).not.toContain(refreshToken);
     expect(stored).not.toContain(accessToken);
   });
@@ -148,9 +154,9 @@ describe('POST /api/auth/login', () => {
 
   it('when the password is wrong or the email unknown, then the same 401, one bcrypt comparison each, nothing stored', async () => {
     const hasher = countingHasher();
-    const { app, db, logs } = buildTestApp({ hasher });
+    const { app, writes, logs } = buildTestApp({ hasher });
     const account = await registerAccount(app);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     hasher.calls.verify = 0;
     const wrongPassword = await request(app)
@@ -169,7 +175,7 @@ describe('POST /api/auth/login', () => {
     expect(Object.keys(wrongPassword.headers).sort()).toEqual(
       Object.keys(unknownEmail.headers).sort(),
     );
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
     expect(logs.events('login.failure').map((line) => line.reason)).toEqual([
       'wrong_password',
       'unknown_email',
@@ -192,9 +198,10 @@ describe('POST /api/auth/login', () => {
   });
 
   it('when the account is deleted, then its credentials no longer log in', async () => {
-    const { app, db, clock } = buildTestApp();
+    const { app, stores, writes, clock } = buildTestApp();
     const account = await registerAccount(app);
-    db.prepare('UPDATE users SET deleted_at = ? WHERE id = ?').run(clock.now(), account.id);
+    await stores.users.softDeleteUser(account.id, new Date(clock.now()));
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/login')
@@ -202,19 +209,26 @@ describe('POST /api/auth/login', () => {
 
     expect(response.status).toBe(401);
     expect(response.body).toEqual(invalidCredentials);
-    expect(rowCount(db, 'sessions')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when a user logs in twice, then two independent sessions exist', async () => {
-    const { app, db } = buildTestApp();
+    const { app, stores, writes, clock } = buildTestApp();
     const account = await registerAccount(app);
     const credentials = { email: account.email, password: account.password };
+    const mark = writes.mark();
 
     await request(app).post('/api/auth/login').send(credentials).expect(200);
     await request(app).post('/api/auth/login').send(credentials).expect(200);
 
-    expect(rowCount(db, 'sessions')).toBe(2);
-    expect(rowCount(db, 'refresh_tokens')).toBe(2);
+    // Each login opens its own session with its first refresh token, and nothing else.
+    expect(writes.since(mark).map((write) => write.method)).toEqual([
+      'sessions.openSession',
+      'sessions.openSession',
+    ]);
+    expect(await stores.sessions.listLiveSessions(account.id, new Date(clock.now()))).toHaveLength(
+      2,
+    );
   });
 
   it.each([
@@ -234,9 +248,9 @@ describe('POST /api/auth/login', () => {
     ['a numeric email', { email: 12345, password: 'x' }, 'email'],
     ['an unknown field', { email: 'a@example.com', password: 'x', remember: true }, 'remember'],
   ])('when the body has %s, then 400 naming %s and nothing stored', async (_, body, path) => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     await registerAccount(app, { email: 'a@example.com' });
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await request(app).post('/api/auth/login').send(body);
 
@@ -245,12 +259,13 @@ describe('POST /api/auth/login', () => {
     expect(
       (response.body as { details: Array<{ path: string }> }).details.map((d) => d.path),
     ).toContain(path);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the query string tries an operator, then it stays a flat unknown field: 400', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const account = await registerAccount(app);
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/login?email[$ne]=x')
@@ -261,6 +276,6 @@ describe('POST /api/auth/login', () => {
       path: 'query.email[$ne]',
       message: 'Unknown field.',
     });
-    expect(rowCount(db, 'sessions')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 });

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { logIn, registerAccount, registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, logout, profile, refresh } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
-import { resigned, withAlgNone } from '../helpers/forged-tokens.js';
+import { decodePayload, resigned, withAlgNone } from '../helpers/forged-tokens.js';
 import { buildTestApp, TEST_SECRETS } from '../helpers/test-app.js';
 
 describe('POST /api/auth/logout', () => {
   it("when the refresh token is live, then 200 and the session's tokens stop working at once", async () => {
-    const { app, db, logs } = buildTestApp();
+    const { app, clock, writes, logs } = buildTestApp();
     const login = await registerAndLogIn(app);
+    const mark = writes.mark();
 
     const response = await logout(app, login.refreshToken);
 
@@ -17,9 +17,12 @@ describe('POST /api/auth/logout', () => {
     expect(response.body).toEqual({ success: true, message: 'Logged out.', data: {} });
     expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
     expectError(await profile(app, login.accessToken), ErrorCodes.SESSION_REVOKED);
-    expect(db.prepare('SELECT revoked_reason FROM sessions').get()).toEqual({
-      revoked_reason: 'logout',
-    });
+    expect(writes.since(mark)).toEqual([
+      {
+        method: 'sessions.revokeSession',
+        args: [decodePayload(login.refreshToken).sid, 'logout', new Date(clock.now())],
+      },
+    ]);
     expect(logs.events('logout')[0]).toMatchObject({
       userId: login.account.id,
       alreadyEnded: false,
@@ -64,13 +67,13 @@ describe('POST /api/auth/logout', () => {
   });
 
   it('when the refresh token has expired, then 401 REFRESH_TOKEN_EXPIRED and nothing changes', async () => {
-    const { app, clock, db } = buildTestApp();
+    const { app, clock, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
     clock.advance('8d');
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     expectError(await logout(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_EXPIRED);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it.each([
@@ -86,14 +89,14 @@ describe('POST /api/auth/logout', () => {
       (token: string) => resigned(token, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS256', { jti: 'x' }),
     ],
   ])('when presented %s, then 401 REFRESH_TOKEN_INVALID and nothing changes', async (_, forge) => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await logout(app, forge(login.refreshToken, login.accessToken));
 
     expectError(response, ErrorCodes.REFRESH_TOKEN_INVALID);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
     expect((await profile(app, login.accessToken)).status).toBe(200);
   });
 });

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, type ErrorCode } from '../../src/errors/error-catalogue.js';
@@ -6,6 +5,7 @@ import { registerAndLogIn } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import {
   decodeHeader,
+  decodePayload,
   resigned,
   withAlgNone,
   withTamperedPayload,
@@ -135,17 +135,18 @@ describe('GET /api/auth/profile', () => {
   });
 
   it('when the session was revoked, then 401 SESSION_REVOKED at once', async () => {
-    const { app, db, clock } = buildTestApp();
+    const { app, stores, clock } = buildTestApp();
     const login = await registerAndLogIn(app);
-    db.prepare("UPDATE sessions SET revoked_at = ?, revoked_reason = 'logout'").run(clock.now());
+    const sessionId = decodePayload(login.accessToken).sid as string;
+    await stores.sessions.revokeSession(sessionId, 'logout', new Date(clock.now()));
 
     expectChallenge(await profile(app, `Bearer ${login.accessToken}`), ErrorCodes.SESSION_REVOKED);
   });
 
   it('when the user was deleted, then 401 SESSION_REVOKED', async () => {
-    const { app, db, clock } = buildTestApp();
+    const { app, stores, clock } = buildTestApp();
     const login = await registerAndLogIn(app);
-    db.prepare('UPDATE users SET deleted_at = ?').run(clock.now());
+    await stores.users.softDeleteUser(login.account.id, new Date(clock.now()));
 
     expectChallenge(await profile(app, `Bearer ${login.accessToken}`), ErrorCodes.SESSION_REVOKED);
   });
@@ -167,11 +168,10 @@ describe('GET /api/auth/profile', () => {
 
   it('when the secret is rotated with the old one as previous, then old tokens verify and new ones use the new key', async () => {
     const newSecret = 'rotated-access-secret-0123456789-abcdefghijkl';
-    const db = new Database(':memory:');
-    const before = buildTestApp({ db });
+    const before = buildTestApp();
     const login = await registerAndLogIn(before.app);
     const after = buildTestApp({
-      db,
+      sharedStores: before.stores,
       env: {
         JWT_ACCESS_SECRET: newSecret,
         JWT_ACCESS_SECRET_PREVIOUS: TEST_SECRETS.JWT_ACCESS_SECRET,
@@ -184,7 +184,10 @@ describe('GET /api/auth/profile', () => {
       .send({ email: login.account.email, password: login.account.password });
     const newAccess = (relogin.body as { data: { accessToken: string } }).data.accessToken;
     expect(decodeHeader(newAccess).kid).not.toBe(decodeHeader(login.accessToken).kid);
-    const withoutPrevious = buildTestApp({ db, env: { JWT_ACCESS_SECRET: newSecret } });
+    const withoutPrevious = buildTestApp({
+      sharedStores: before.stores,
+      env: { JWT_ACCESS_SECRET: newSecret },
+    });
     expectChallenge(
       await profile(withoutPrevious.app, `Bearer ${login.accessToken}`),
       ErrorCodes.TOKEN_INVALID,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, logout, refresh } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 // Refresh and logout take the same body, so its malformed variants are tested once, against both.
@@ -25,9 +24,9 @@ describe.each(endpoints)('POST /api/auth/%s body', (_, call) => {
   it.each(malformed)(
     'when the refresh token is %s, then 400 VALIDATION_ERROR naming it and nothing changes',
     async (_case, value) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
       const login = await registerAndLogIn(app);
-      const before = snapshot(db);
+      const mark = writes.mark();
 
       const response = await call(app, value);
 
@@ -35,7 +34,7 @@ describe.each(endpoints)('POST /api/auth/%s body', (_, call) => {
       expect((response.body as { details: Array<{ path: string }> }).details[0]?.path).toBe(
         'refreshToken',
       );
-      expect(snapshot(db)).toEqual(before);
+      expect(writes.since(mark)).toEqual([]);
       expect(response.text).not.toContain(login.refreshToken);
     },
   );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { hashRefreshToken } from '../../src/auth/tokens/token-service.js';
 import { ErrorCodes, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { logIn, registerAccount, registerAndLogIn } from '../helpers/accounts.js';
 import { expectError, profile, refresh } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
 import {
   decodePayload,
   resigned,
@@ -27,9 +27,10 @@ const resign = (token: string, changes: Record<string, unknown>) =>
 
 describe('POST /api/auth/refresh', () => {
   it('when the refresh token is fresh, then a new pair, and the old token is marked used', async () => {
-    const { app, clock, db } = buildTestApp();
+    const { app, clock, stores, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
     clock.advance('10m');
+    const mark = writes.mark();
 
     const response = await refresh(app, login.refreshToken);
 
@@ -39,13 +40,18 @@ describe('POST /api/auth/refresh', () => {
     expect(data.refreshToken).not.toBe(login.refreshToken);
     expect(decodePayload(data.refreshToken).sid).toBe(decodePayload(login.refreshToken).sid);
     expect((await profileStatus(app, data.accessToken)).success).toBe(true);
-    const tokens = db
-      .prepare('SELECT used_at, replaced_by_id FROM refresh_tokens ORDER BY created_at')
-      .all();
-    expect(tokens).toEqual([
-      { used_at: clock.now(), replaced_by_id: decodePayload(data.refreshToken).jti },
-      { used_at: null, replaced_by_id: null },
+    expect(writes.since(mark).map((write) => write.method)).toEqual([
+      'sessions.rotateRefreshToken',
     ]);
+    const stored = (token: string) => stores.sessions.findRefreshToken(hashRefreshToken(token));
+    expect(await stored(login.refreshToken)).toMatchObject({
+      usedAt: new Date(clock.now()),
+      replacedById: decodePayload(data.refreshToken).jti,
+    });
+    expect(await stored(data.refreshToken)).toMatchObject({
+      usedAt: null,
+      replacedById: null,
+    });
   });
 
   it('when a used refresh token is replayed, then 401 REFRESH_TOKEN_REUSED and the whole session ends', async () => {
@@ -81,8 +87,9 @@ describe('POST /api/auth/refresh', () => {
   });
 
   it('when 20 refreshes race with one token, then exactly one succeeds and the rest are reuse', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
+    const mark = writes.mark();
 
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => refresh(app, login.refreshToken)),
@@ -101,19 +108,20 @@ describe('POST /api/auth/refresh', () => {
           (code) => code === ErrorCodes.REFRESH_TOKEN_REUSED || code === ErrorCodes.SESSION_REVOKED,
         ),
     ).toBe(true);
-    expect(
-      db.prepare('SELECT count(*) AS n FROM refresh_tokens WHERE used_at IS NOT NULL').get(),
-    ).toEqual({ n: 1 });
+    const rotations = writes
+      .since(mark)
+      .filter((write) => write.method === 'sessions.rotateRefreshToken');
+    expect(rotations).toHaveLength(1);
   });
 
   it('when the refresh token has expired, then 401 REFRESH_TOKEN_EXPIRED and nothing changes', async () => {
-    const { app, clock, db } = buildTestApp();
+    const { app, clock, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
     clock.advance('7d');
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     expectError(await refresh(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_EXPIRED);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the session reaches SESSION_MAX_AGE, then rotation never extends past it', async () => {
@@ -132,9 +140,9 @@ describe('POST /api/auth/refresh', () => {
   });
 
   it('when the account is deleted, then its refresh token is refused', async () => {
-    const { app, db, clock } = buildTestApp();
+    const { app, stores, clock } = buildTestApp();
     const login = await registerAndLogIn(app);
-    db.prepare('UPDATE users SET deleted_at = ?').run(clock.now());
+    await stores.users.softDeleteUser(login.account.id, new Date(clock.now()));
 
     expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
   });
@@ -175,14 +183,14 @@ describe('POST /api/auth/refresh', () => {
   ];
 
   it.each(forgeries)('when presented %s, then 401 and nothing changes', async (_, forge, code) => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const login = await registerAndLogIn(app);
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await refresh(app, forge(login.refreshToken, login.accessToken));
 
     expectError(response, code);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
     expect((await refresh(app, login.refreshToken)).status).toBe(200);
   });
 

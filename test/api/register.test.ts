@@ -2,7 +2,6 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { newAccountInput, registerAccount } from '../helpers/accounts.js';
-import { rowCount, snapshot } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const register = (app: ReturnType<typeof buildTestApp>['app'], body: unknown) =>
@@ -12,7 +11,7 @@ const register = (app: ReturnType<typeof buildTestApp>['app'], body: unknown) =>
 
 describe('POST /api/auth/register', () => {
   it('when the input is valid, then 201 with the public user and a bcrypt hash stored', async () => {
-    const { app, db } = buildTestApp();
+    const { app, stores } = buildTestApp();
     const input = newAccountInput({ email: '  New.User@Example.COM ', name: '  Ada Lovelace  ' });
 
     const response = await register(app, input);
@@ -31,9 +30,9 @@ describe('POST /api/auth/register', () => {
         },
       },
     });
-    const row = db.prepare('SELECT * FROM users').get() as Record<string, unknown>;
-    expect(row.password_hash).toMatch(/^\$2b\$04\$/);
-    expect(JSON.stringify(row)).not.toContain(input.password);
+    const stored = await stores.users.findLiveUserByEmail('new.user@example.com');
+    expect(stored?.passwordHash).toMatch(/^\$2b\$04\$/);
+    expect(JSON.stringify(stored)).not.toContain(input.password);
     expect(JSON.stringify(response.body)).not.toContain('$2b$');
   });
 
@@ -60,9 +59,9 @@ describe('POST /api/auth/register', () => {
   ])(
     'when the email is taken (%s), then 409 EMAIL_TAKEN and nothing stored',
     async (_, variant) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
       const existing = await registerAccount(app);
-      const before = snapshot(db);
+      const mark = writes.mark();
 
       const response = await register(app, newAccountInput({ email: variant(existing.email) }));
 
@@ -72,13 +71,14 @@ describe('POST /api/auth/register', () => {
         message: 'An account with this email already exists.',
         error: ErrorCodes.EMAIL_TAKEN,
       });
-      expect(snapshot(db)).toEqual(before);
+      expect(writes.since(mark)).toEqual([]);
     },
   );
 
   it('when five registrations of one email race, then exactly one succeeds', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const email = newAccountInput().email;
+    const mark = writes.mark();
 
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
@@ -88,11 +88,12 @@ describe('POST /api/auth/register', () => {
 
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409]);
-    expect(rowCount(db, 'users')).toBe(1);
+    expect(writes.since(mark).map((write) => write.method)).toEqual(['users.createUser']);
   });
 
   it('when the body names a role, then 400 naming the field and no account with that role', async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
+    const mark = writes.mark();
 
     const response = await register(app, { ...newAccountInput(), role: 'admin' });
 
@@ -102,7 +103,7 @@ describe('POST /api/auth/register', () => {
       error: ErrorCodes.VALIDATION_ERROR,
       details: [{ path: 'role', message: 'Unknown field.' }],
     });
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it.each([
@@ -234,15 +235,16 @@ describe('POST /api/auth/register', () => {
   ])(
     'when the input has %s, then 400 naming the field and nothing stored',
     async (_, change, path, message) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
       const input = { ...newAccountInput(), ...change };
+      const mark = writes.mark();
 
       const response = await register(app, input);
 
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
       expect((response.body as { details: unknown[] }).details).toContainEqual({ path, message });
-      expect(rowCount(db, 'users')).toBe(0);
+      expect(writes.since(mark)).toEqual([]);
       if (typeof input.password === 'string') expect(response.text).not.toContain(input.password);
     },
   );
@@ -261,7 +263,8 @@ describe('POST /api/auth/register', () => {
   ])(
     'when the body has %s, then 400 naming it and nothing stored or polluted',
     async (_, body, path) => {
-      const { app, db } = buildTestApp();
+      const { app, writes } = buildTestApp();
+      const mark = writes.mark();
 
       const response = await request(app)
         .post('/api/auth/register')
@@ -273,7 +276,7 @@ describe('POST /api/auth/register', () => {
         path,
         message: 'Unknown field.',
       });
-      expect(rowCount(db, 'users')).toBe(0);
+      expect(writes.since(mark)).toEqual([]);
       expect(({} as Record<string, unknown>).role).toBeUndefined();
     },
   );
@@ -282,7 +285,8 @@ describe('POST /api/auth/register', () => {
     ['a JSON array', '[{"email":"a@example.com"}]'],
     ['no body at all', ''],
   ])('when the body is %s, then 400 VALIDATION_ERROR and nothing stored', async (_, body) => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/register')
@@ -291,6 +295,6 @@ describe('POST /api/auth/register', () => {
 
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ success: false, error: ErrorCodes.VALIDATION_ERROR });
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(writes.since(mark)).toEqual([]);
   });
 });

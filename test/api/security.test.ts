@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount } from '../helpers/accounts.js';
+import { decodePayload } from '../helpers/forged-tokens.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const productionEnv = (overrides: Record<string, string> = {}) => ({
@@ -125,7 +126,8 @@ describe('CORS', () => {
 
 describe('HTTPS in production', () => {
   it('when a request did not arrive over HTTPS, then 403 HTTPS_REQUIRED', async () => {
-    const { app, db } = buildTestApp({ env: productionEnv() });
+    const { app, writes } = buildTestApp({ env: productionEnv() });
+    const mark = writes.mark();
 
     const response = await request(app)
       .post('/api/auth/register')
@@ -135,7 +137,7 @@ describe('HTTPS in production', () => {
     expect(response.body).toMatchObject({ success: false, error: ErrorCodes.HTTPS_REQUIRED });
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(writes.since(mark)).toEqual([]);
   });
 
   it('when the trusted proxy says it was HTTPS, then it is served, with HSTS of a year', async () => {
@@ -193,14 +195,16 @@ describe('TRUST_PROXY values', () => {
 
 describe('client IP', () => {
   async function sessionIpAfterLogin(env: Record<string, string>) {
-    const { app, db } = buildTestApp({ env });
+    const { app, clock, stores } = buildTestApp({ env });
     const account = await registerAccount(app);
-    await request(app)
+    const login = await request(app)
       .post('/api/auth/login')
       .set('X-Forwarded-For', '203.0.113.9')
       .send({ email: account.email, password: account.password })
       .expect(200);
-    return (db.prepare('SELECT ip FROM sessions').get() as { ip: string }).ip;
+    const { accessToken } = (login.body as { data: { accessToken: string } }).data;
+    const sessionId = decodePayload(accessToken).sid as string;
+    return (await stores.sessions.findLiveSession(sessionId, new Date(clock.now())))?.session.ip;
   }
 
   it('when no proxy is trusted, then a client cannot choose its IP with X-Forwarded-For', async () => {

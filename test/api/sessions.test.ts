@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { logIn, registerAccount } from '../helpers/accounts.js';
 import { authorized, expectError, profile, refresh } from '../helpers/api-calls.js';
-import { snapshot } from '../helpers/db-snapshot.js';
 import { decodePayload } from '../helpers/forged-tokens.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -92,10 +91,10 @@ describe('DELETE /api/auth/sessions/:id', () => {
   });
 
   it("when the id is another user's session, then 404 and that session lives on", async () => {
-    const { app, db } = buildTestApp();
+    const { app, writes } = buildTestApp();
     const caller = await logIn(app, await registerAccount(app));
     const victim = await logIn(app, await registerAccount(app));
-    const before = snapshot(db);
+    const mark = writes.mark();
 
     const response = await authorized(
       app,
@@ -105,7 +104,7 @@ describe('DELETE /api/auth/sessions/:id', () => {
     );
 
     expectError(response, ErrorCodes.NOT_FOUND);
-    expect(snapshot(db)).toEqual(before);
+    expect(writes.since(mark)).toEqual([]);
     expect((await profile(app, victim.accessToken)).status).toBe(200);
   });
 

@@ -8,7 +8,6 @@ import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { StoreUnavailableError, type Stores } from '../../src/storage/ports/stores.js';
 import { newAccountInput, registerAccount } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
-import { rowCount } from '../helpers/db-snapshot.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 const unreachable = (real: Stores): Stores => ({
@@ -56,14 +55,20 @@ describe('when the store is unavailable', () => {
   });
 
   it('when the SQLite database is read-only, then registering answers 503 and stores nothing', async () => {
-    const { app, db } = buildTestApp();
+    // The fault is SQLite's own: the connection refuses writes, as on a read-only file or volume.
+    const db = new Database(':memory:');
+    onTestFinished(() => {
+      db.close();
+    });
+    const { app, stores } = buildTestApp({ db });
     db.pragma('query_only = ON');
+    const input = newAccountInput();
 
-    const response = await request(app).post('/api/auth/register').send(newAccountInput());
+    const response = await request(app).post('/api/auth/register').send(input);
 
     expectError(response, ErrorCodes.SERVICE_UNAVAILABLE);
     db.pragma('query_only = OFF');
-    expect(rowCount(db, 'users')).toBe(0);
+    expect(await stores.users.findLiveUserByEmail(input.email)).toBeUndefined();
   });
 
   it('when another process holds the SQLite write lock, then writes answer 503 and work again once it is released', async () => {

@@ -7,8 +7,8 @@ import { expect, onTestFinished } from 'vitest';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { startHttpServer } from '../../src/server/http-server.js';
 import { newAccountInput, registerAndLogIn, type LoggedIn } from './accounts.js';
-import { snapshot } from './db-snapshot.js';
 import type { RawBody } from './hostile-request-parts.js';
+import type { StoreWrite } from './store-writes.js';
 import { buildTestApp, type TestApp } from './test-app.js';
 
 /** Budgets high enough that a 429 never hides what the input did. */
@@ -24,7 +24,8 @@ const BCRYPT_SHAPE = /\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}/;
 const POLLUTION_PROBES = ['polluted', 'role', 'isAdmin'];
 
 export type Endpoint = 'register' | 'login' | 'refresh' | 'logout' | 'profile';
-type State = ReturnType<typeof snapshot>;
+/** A place in the record of the app's store writes (see store-writes.ts). */
+type Mark = number;
 
 const isSuccess = (response: request.Response) => response.status >= 200 && response.status < 300;
 
@@ -55,16 +56,17 @@ export class HostileTarget {
     return [account.password, accessToken, refreshToken, ...this.issued];
   }
 
-  state(): State {
-    return snapshot(this.testApp.db);
+  mark(): Mark {
+    return this.testApp.writes.mark();
   }
 
-  count(table: keyof State, state = this.state()): number {
-    return state[table]?.length ?? 0;
+  /** How many calls of `method` changed the store since `mark`. */
+  count(method: StoreWrite['method'], mark: Mark): number {
+    return this.testApp.writes.since(mark).filter((write) => write.method === method).length;
   }
 
-  emailTaken(email: string): boolean {
-    return this.testApp.db.prepare('SELECT 1 FROM users WHERE email = ?').get(email) !== undefined;
+  async emailTaken(email: string): Promise<boolean> {
+    return (await this.testApp.stores.users.findLiveUserByEmail(email)) !== undefined;
   }
 
   postJson(path: string, text: string): request.Test {
@@ -105,15 +107,16 @@ export class HostileTarget {
     }
   }
 
-  /** Everything that must hold for any answer to any input; `before` is the store as it was before the request. */
-  expectSafeAnswer(response: request.Response, before: State): void {
+  /** Everything that must hold for any answer to any input; `before` is the mark taken before the request. */
+  expectSafeAnswer(response: request.Response, before: Mark): void {
     expect(response.status, response.text).toBeLessThan(500);
     const body = JSON.parse(response.text) as Record<string, unknown>;
     if (isSuccess(response)) {
       expect(body.success).toBe(true);
     } else {
       expectErrorShape(response, body);
-      expect(this.state(), 'a refused request changed the store').toEqual(before);
+      const changes = this.testApp.writes.since(before);
+      expect(changes, 'a refused request changed the store').toEqual([]);
     }
     this.expectNoSecretIn(response.text + JSON.stringify(response.headers), 'the response');
     this.expectNoSecretIn(this.testApp.logs.text, 'the log');
@@ -137,13 +140,19 @@ export class HostileTarget {
     expect(refreshed.status).toBe(200);
   }
 
+  /** The secrets the app handed the store: every password hash and refresh-token hash it wrote. */
+  private storedSecrets(): string[] {
+    return this.testApp.writes
+      .since(0)
+      .flatMap(({ args }) => args)
+      .flatMap((arg) => {
+        const { passwordHash, tokenHash } = (arg ?? {}) as Record<string, unknown>;
+        return [passwordHash, tokenHash].filter((value) => typeof value === 'string');
+      });
+  }
+
   private expectNoSecretIn(text: string, where: string): void {
-    const { db } = this.testApp;
-    const stored = [
-      ...db.prepare('SELECT password_hash AS secret FROM users').all(),
-      ...db.prepare('SELECT token_hash AS secret FROM refresh_tokens').all(),
-    ].map((row) => (row as { secret: string }).secret);
-    for (const secret of [...this.secrets, ...stored]) {
+    for (const secret of [...this.secrets, ...this.storedSecrets()]) {
       expect(text.includes(secret), `${where} holds a secret`).toBe(false);
     }
     expect(BCRYPT_SHAPE.test(text), `${where} holds a bcrypt hash`).toBe(false);

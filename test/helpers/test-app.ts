@@ -1,4 +1,5 @@
-// Builds the real app for API tests: in-memory SQLite, a fake clock, bcrypt at cost 4, logs captured.
+// Builds the real app for API tests: in-memory SQLite, a fake clock, bcrypt at cost 4, logs captured, and a witness
+// of every change the app makes through its stores.
 import Database from 'better-sqlite3';
 import type { Express } from 'express';
 import { onTestFinished } from 'vitest';
@@ -15,6 +16,7 @@ import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { rememberDocumentedApp } from './documented-apps.js';
 import { FakeClock } from './fake-clock.js';
 import { LogCapture } from './log-capture.js';
+import { StoreWrites } from './store-writes.js';
 
 export const TEST_SECRETS = {
   JWT_ACCESS_SECRET: 'test-access-secret-0123456789-abcdefghijklmnop',
@@ -24,8 +26,13 @@ export const TEST_SECRETS = {
 export interface TestApp {
   app: Express;
   config: Config;
+  /**
+   * The real stores under the app (not its session cache, not a fault from `options.stores`): tests read and
+   * arrange state through these ports, as another instance sharing the store would.
+   */
   stores: Stores;
-  db: Database.Database;
+  /** Every call through which the app changed its stores (see store-writes.ts). */
+  writes: StoreWrites;
   clock: FakeClock;
   logs: LogCapture;
   hasher: PasswordHasher;
@@ -35,20 +42,24 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment variables, as an operator would set them. */
   env?: Record<string, string>;
-  /** Replaces the stores, e.g. with a failing fake. */
+  /** Replaces the stores the app is given, e.g. with a failing fake over the (witnessed) real ones. */
   stores?: (real: Stores) => Stores;
   hasher?: PasswordHasher;
-  /** An existing database, to share one store between apps (e.g. before and after a secret rotation). */
+  /** A database of the test's own, for faults only SQLite shows (read-only, locked by another process). */
   db?: Database.Database;
+  /** Another test app's real stores, to share one store between apps (e.g. before and after a secret rotation). */
+  sharedStores?: Stores;
   /** Counters standing in for a shared (Redis) store, which readiness then checks. */
   sharedCounters?: CounterStore;
 }
 
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const { config } = loadConfig({ NODE_ENV: 'test', ...TEST_SECRETS, ...options.env });
-  const db = options.db ?? new Database(':memory:');
-  const realStores = createSqliteStores(db);
-  const stores = options.stores ? options.stores(realStores) : realStores;
+  const realStores =
+    options.sharedStores ?? createSqliteStores(options.db ?? new Database(':memory:'));
+  const writes = new StoreWrites();
+  const witnessed = writes.witness(realStores);
+  const stores = options.stores ? options.stores(witnessed) : witnessed;
   const clock = new FakeClock();
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', destination: logs.stream });
@@ -65,6 +76,6 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   });
   // Every answer this app gives supertest is checked against the API document (test/setup/).
   rememberDocumentedApp(app, config);
-  if (!options.db) onTestFinished(() => realStores.close());
-  return { app, config, stores, db, clock, logs, hasher, lifecycle };
+  if (!options.db && !options.sharedStores) onTestFinished(() => realStores.close());
+  return { app, config, stores: realStores, writes, clock, logs, hasher, lifecycle };
 }
