@@ -21,7 +21,6 @@ const FEATURE_HTTP_FILES = [
   'src/*/*-guard.ts',
   'src/*/*-transport.ts',
   'src/*/client-context.ts',
-  'src/*/*-routes.ts',
 ];
 const EXPRESS = {
   name: 'express',

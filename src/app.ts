@@ -1,26 +1,28 @@
-// createApp(deps): the Express app from explicit dependencies. Composes middleware in order, mounts the routes and
-// the one error handler; does no I/O, so tests build one per case over an in-memory store and a fake clock.
+// createApp(deps): the Express app from explicit dependencies. Composes the middleware every request passes in
+// order, mounts every feature's operation table and the one error handler; does no I/O, so tests build one per case
+// over an in-memory store and a fake clock. A new capability is one more feature in `apiSections`.
 import express, { type Express } from 'express';
 import { createAuthFeature } from './auth/auth-feature.js';
 import type { PasswordHasher } from './auth/passwords/password-hasher.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import { readSocketFactsUnlessProxied } from './http/socket-facts.js';
 import { errorHandler } from './http/error-handler.js';
 import { notFound } from './http/fallback-routes.js';
 import { inSequence } from './http/in-sequence.js';
-import { jsonBody } from './http/json-body.js';
 import './http/locals.js';
+import { mountOperations } from './http/mount-operations.js';
+import type { ApiSection } from './http/operation.js';
 import { requestId } from './http/request-id.js';
-import { createProbeRoutes } from './http/probe-routes.js';
 import { observeRequests } from './http/request-observer.js';
 import { apiSecurityHeaders, corsPolicy, transportSecurity } from './http/security.js';
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
+import { readSocketFactsUnlessProxied } from './http/socket-facts.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
-import { createApiDocsRoutes } from './openapi/docs-routes.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { docsSection } from './openapi/docs-operations.js';
+import { probesSection } from './probes/probe-operations.js';
 import type { Stores } from './storage/ports/stores.js';
 import { withSessionCache } from './storage/session-cache.js';
 
@@ -41,35 +43,68 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
 }
 
+export interface AssembledApp {
+  app: Express;
+  /** What the app serves, section by section: the API document is rendered from these. */
+  sections: readonly ApiSection[];
+}
+
 export function createApp(deps: AppDeps): Express {
-  const { config, logger } = deps;
-  const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  return assembleApp(deps).app;
+}
+
+/** The app and the operation tables it serves, built from one set of dependencies. */
+export function assembleApp(deps: AppDeps): AssembledApp {
   const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
+  const sections = apiSections({ ...deps, counters, metrics });
+  return { app: appServing({ ...deps, metrics }, sections), sections };
+}
+
+/** Every feature's operations, in mounting order (the API's many requests first, the probes' few after). */
+function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics }): ApiSection[] {
+  const { config, counters, metrics } = deps;
   const stores = withSessionCache(deps.stores, {
     clock: deps.clock,
     ttlMs: config.session.cacheTtlMs,
   });
-  const addAuthRoutes = createAuthFeature({
-    config,
-    stores,
-    clock: deps.clock,
-    hasher: deps.hasher,
-    counters,
-    metrics,
-    audit: createAuditLog(logger, metrics),
-  });
-  const probeRoutes = createProbeRoutes({
-    stores,
-    counters,
-    sharedCounters: deps.sharedCounters ?? false,
-    metrics,
-    metricsToken: config.metricsToken,
-  });
+  const features = [
+    createAuthFeature({
+      config,
+      stores,
+      clock: deps.clock,
+      hasher: deps.hasher,
+      counters,
+      metrics,
+      audit: createAuditLog(deps.logger, metrics),
+    }),
+    probesSection({
+      stores,
+      counters,
+      sharedCounters: deps.sharedCounters ?? false,
+      metrics,
+      metricsToken: config.metricsToken,
+    }),
+  ];
+  return [...features, docsSection(config, features)];
+}
+
+function appServing(
+  deps: AppDeps & { metrics: Metrics },
+  sections: readonly ApiSection[],
+): Express {
+  const { config, logger, metrics } = deps;
+  const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  const operations = sections.flatMap((section) => section.operations);
+  const plainHttpPaths = new Set(operations.filter((op) => op.plainHttp).map((op) => op.path));
 
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // Exact paths: `/API/AUTH/LOGIN/` is not `/api/auth/login`, so each path has one spelling (and one rate limit,
+  // cache key and log label). Set before the router is first used, which reads them once.
+  app.enable('case sensitive routing');
+  app.enable('strict routing');
   // Flat query strings: `?email[$ne]=x` stays the string key "email[$ne]" and can never build an object.
   app.set('query parser', 'simple');
   app.set('trust proxy', config.http.trustProxy);
@@ -84,17 +119,10 @@ export function createApp(deps: AppDeps): Express {
       ...apiSecurityHeaders(),
       corsPolicy(config),
       refuseWhileShuttingDown(lifecycle),
-      transportSecurity(config),
-      jsonBody(config.http.bodyLimitBytes),
+      transportSecurity(config, plainHttpPaths),
     ]),
   );
-
-  // The API first: its requests are the many; probes come a few times a minute.
-  addAuthRoutes(app);
-  app.use(probeRoutes);
-  // GET /api/openapi.json, GET /api/docs and its assets (full paths, so mounted at the root).
-  app.use(createApiDocsRoutes(config));
-
+  mountOperations(app, operations, { bodyLimitBytes: config.http.bodyLimitBytes });
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

@@ -1,33 +1,48 @@
-// Guards protected routes: a Bearer access token of a live session, or 401 with an RFC 6750 challenge.
-import type { RequestHandler } from 'express';
-import type { AuthService } from './auth-service.js';
+// Guards protected operations: a Bearer access token of a live session, or 401 with an RFC 6750 challenge. What the
+// token proved is left on res.locals.auth for the handler.
 import { AppError } from '../errors/app-error.js';
+import type { Guard } from '../http/operation.js';
+import type { AuthService } from './auth-service.js';
 
 const REALM = 'auth-api';
 const BEARER_SCHEME = /^Bearer\s+\S/i;
 const BEARER_CREDENTIALS = /^Bearer +([^\s]+) *$/i;
 
-export function requireAccessToken(auth: Pick<AuthService, 'authenticate'>): RequestHandler {
-  return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    if (!BEARER_SCHEME.test(header)) {
-      // No Bearer credentials at all: the challenge names only the scheme (RFC 6750 §3.1).
-      throw new AppError('TOKEN_MISSING', {
-        headers: { 'WWW-Authenticate': `Bearer realm="${REALM}"` },
-      });
-    }
-    // A Bearer header that does not hold exactly one token is an invalid token, not a missing one.
-    const token = BEARER_CREDENTIALS.exec(header)?.[1] ?? '';
-    try {
-      res.locals.auth = await auth.authenticate(token);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      throw new AppError(error.code, {
-        headers: {
-          'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message}"`,
-        },
-      });
-    }
-    next();
+export function accessTokenGuard(auth: Pick<AuthService, 'authenticate'>): Guard {
+  return {
+    scheme: {
+      name: 'bearerAuth',
+      definition: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'The access token from login or refresh. It works only while its session is live.',
+      },
+    },
+    errors: ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'],
+    challenges: true,
+    check: async (req, res, next) => {
+      const header = req.get('authorization') ?? '';
+      if (!BEARER_SCHEME.test(header)) {
+        // No Bearer credentials at all: the challenge names only the scheme (RFC 6750 §3.1).
+        throw new AppError('TOKEN_MISSING', {
+          headers: { 'WWW-Authenticate': `Bearer realm="${REALM}"` },
+        });
+      }
+      // A Bearer header that does not hold exactly one token is an invalid token, not a missing one.
+      const token = BEARER_CREDENTIALS.exec(header)?.[1] ?? '';
+      try {
+        res.locals.auth = await auth.authenticate(token);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        throw new AppError(error.code, {
+          headers: {
+            'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message}"`,
+          },
+        });
+      }
+      next();
+    },
   };
 }

@@ -1,27 +1,27 @@
-// HTTP in, HTTP out for the signed-in user's own account: sessions, logout everywhere, password, deletion.
+// HTTP in, HTTP out for the signed-in user's own account: profile, sessions, logout everywhere, password, deletion.
+// Every handler runs behind the access-token guard and acts on the caller it proved.
 import type { Request, Response } from 'express';
-import { clientContext } from './client-context.js';
-import type { Authenticated } from './auth-locals.js';
-import type { RefreshTokenTransport } from './refresh-token-transport.js';
-import { parseRequest } from '../http/validate.js';
 import type { AccountService } from './account-service.js';
-import {
-  changePasswordBody,
-  deleteAccountBody,
-  emptyBody,
-  sessionIdParams,
-} from './auth-schemas.js';
+import type { Authenticated } from './auth-locals.js';
+import type { ChangePasswordInput } from './auth-schemas.js';
+import { clientContext } from './client-context.js';
+import { toPublicUser } from './public-user.js';
+import type { RefreshTokenTransport } from './refresh-token-transport.js';
 
+/** What the access-token guard proved; the guard runs before every handler that asks. */
 function caller(res: Response): Authenticated {
   const { auth } = res.locals;
-  if (!auth) throw new Error('an account route is mounted without requireAccessToken');
+  if (!auth) throw new Error('a protected operation is mounted without the access-token guard');
   return auth;
 }
 
 export function createAccountController(account: AccountService, transport: RefreshTokenTransport) {
   return {
-    listSessions: async (req: Request, res: Response) => {
-      parseRequest(req, {});
+    profile: (_input: unknown, _req: Request, res: Response) => {
+      res.json({ success: true, data: { user: toPublicUser(caller(res).user) } });
+    },
+
+    listSessions: async (_input: unknown, _req: Request, res: Response) => {
       const sessions = await account.listSessions(caller(res));
       res.json({
         success: true,
@@ -38,16 +38,14 @@ export function createAccountController(account: AccountService, transport: Refr
       });
     },
 
-    endSession: async (req: Request, res: Response) => {
-      const { params } = parseRequest(req, { params: sessionIdParams });
+    endSession: async ({ params }: { params: { id: string } }, req: Request, res: Response) => {
       const self = caller(res);
       await account.endSession(self, params.id, clientContext(req, res));
       if (params.id === self.session.id) transport.clear(res);
       res.json({ success: true, message: 'Session ended.', data: {} });
     },
 
-    logoutAll: async (req: Request, res: Response) => {
-      parseRequest(req, { body: emptyBody });
+    logoutAll: async (_input: unknown, req: Request, res: Response) => {
       const ended = await account.endAllSessions(caller(res), clientContext(req, res));
       transport.clear(res);
       res.json({
@@ -57,8 +55,11 @@ export function createAccountController(account: AccountService, transport: Refr
       });
     },
 
-    changePassword: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: changePasswordBody });
+    changePassword: async (
+      { body }: { body: ChangePasswordInput },
+      req: Request,
+      res: Response,
+    ) => {
       await account.changePassword(caller(res), body, clientContext(req, res));
       res.json({
         success: true,
@@ -67,8 +68,11 @@ export function createAccountController(account: AccountService, transport: Refr
       });
     },
 
-    deleteAccount: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: deleteAccountBody });
+    deleteAccount: async (
+      { body }: { body: { password: string } },
+      req: Request,
+      res: Response,
+    ) => {
       await account.deleteAccount(caller(res), body.password, clientContext(req, res));
       transport.clear(res);
       res.json({ success: true, message: 'Account deleted.', data: {} });

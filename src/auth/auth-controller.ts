@@ -1,25 +1,25 @@
-// HTTP in, HTTP out for sign-up, sign-in and tokens: validate, call one service function, shape the response.
+// HTTP in, HTTP out for sign-up, sign-in and tokens: call one service function with the validated request, shape
+// the response. Validation happens before, as the operation table declares (sign-in-operations.ts).
 import type { Request, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { clientContext } from './client-context.js';
-import type { RefreshTokenTransport } from './refresh-token-transport.js';
-import { parseRequest } from '../http/validate.js';
+import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { AuthService } from './auth-service.js';
-import { loginBody, registerBody } from './auth-schemas.js';
+import { clientContext } from './client-context.js';
 import { toPublicUser } from './public-user.js';
+import type { RefreshTokenTransport } from './refresh-token-transport.js';
+
+type RefreshTokenBody = { body: { refreshToken?: string } };
 
 export function createAuthController(auth: AuthService, transport: RefreshTokenTransport) {
   return {
-    register: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: registerBody });
+    register: async ({ body }: { body: RegisterInput }, req: Request, res: Response) => {
       const user = await auth.register(body, clientContext(req, res));
       res
         .status(201)
         .json({ success: true, message: 'Account created.', data: { user: toPublicUser(user) } });
     },
 
-    login: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: loginBody });
+    login: async ({ body }: { body: LoginInput }, req: Request, res: Response) => {
       const { user, tokens } = await auth.login(body, clientContext(req, res));
       res.json({
         success: true,
@@ -27,8 +27,7 @@ export function createAuthController(auth: AuthService, transport: RefreshTokenT
       });
     },
 
-    refresh: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: transport.bodySchema });
+    refresh: async ({ body }: RefreshTokenBody, req: Request, res: Response) => {
       try {
         const tokens = await auth.refresh(transport.readToken(req, body), clientContext(req, res));
         res.json({ success: true, data: transport.deliver(res, tokens) });
@@ -39,19 +38,11 @@ export function createAuthController(auth: AuthService, transport: RefreshTokenT
       }
     },
 
-    logout: async (req: Request, res: Response) => {
-      const { body } = parseRequest(req, { body: transport.bodySchema });
+    logout: async ({ body }: RefreshTokenBody, req: Request, res: Response) => {
       // Cleared whatever the outcome: a client asking to log out should not keep the cookie.
       transport.clear(res);
       await auth.logout(transport.readToken(req, body), clientContext(req, res));
       res.json({ success: true, message: 'Logged out.', data: {} });
-    },
-
-    profile: (req: Request, res: Response) => {
-      parseRequest(req, {});
-      const { auth: authenticated } = res.locals;
-      if (!authenticated) throw new Error('profile is mounted without requireAccessToken');
-      res.json({ success: true, data: { user: toPublicUser(authenticated.user) } });
     },
   };
 }

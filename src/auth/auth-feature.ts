@@ -1,22 +1,35 @@
-// Assembles the auth feature from the app's dependencies: services over the store, controllers, routes with their
-// rate limits, and the refresh-token transport the configuration chose.
+// Assembles the auth feature from the app's dependencies: services over the stores, controllers, the refresh-token
+// transport the configuration chose, and the operation tables with their rate limits and guards.
+import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import { requireAccessToken } from './access-token-guard.js';
-import { createRateLimiters } from '../http/rate-limits.js';
-import { createRefreshTokenTransport } from './refresh-token-transport.js';
+import type { ApiSection } from '../http/operation.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Stores } from '../storage/ports/stores.js';
+import { accessTokenGuard } from './access-token-guard.js';
 import { createAccountController } from './account-controller.js';
+import { ACCOUNT_TAG, accountOperations } from './account-operations.js';
 import { createAccountService } from './account-service.js';
 import { createAuthController } from './auth-controller.js';
-import { addAuthRoutes, type RouteTarget } from './auth-routes.js';
+import { createAuthRateLimits } from './auth-rate-limits.js';
+import {
+  cookieTokenPairSchema,
+  doneResponse,
+  publicUserSchema,
+  sessionSchema,
+  tokenPairSchema,
+} from './auth-responses.js';
 import { createAuthService } from './auth-service.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createPasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
+import {
+  createRefreshTokenTransport,
+  type RefreshTokenTransport,
+} from './refresh-token-transport.js';
+import { SIGN_IN_TAG, signInOperations } from './sign-in-operations.js';
 import { createTokenService } from './tokens/token-service.js';
 
 export interface AuthFeatureDeps {
@@ -29,11 +42,10 @@ export interface AuthFeatureDeps {
   audit: AuditLog;
 }
 
-/** The feature's routes, ready to be added to the app's router (see auth-routes.ts). */
-export function createAuthFeature(deps: AuthFeatureDeps): (app: RouteTarget) => void {
-  const { config, clock, hasher, audit } = deps;
+export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
+  const { config, clock, hasher, audit, counters, metrics } = deps;
   const { users, sessions } = deps.stores;
-  const throttle = createLoginThrottle(deps.counters, config.limits.loginThrottleFailures);
+  const throttle = createLoginThrottle(counters, config.limits.loginThrottleFailures);
   const verifyPassword = createPasswordVerifier({ hasher, throttle, audit });
   const auth = createAuthService({
     users,
@@ -48,14 +60,34 @@ export function createAuthFeature(deps: AuthFeatureDeps): (app: RouteTarget) => 
   });
   const account = createAccountService({ users, sessions, hasher, clock, audit, verifyPassword });
   const transport = createRefreshTokenTransport(config);
-  const routeDeps = {
-    auth: createAuthController(auth, transport),
-    account: createAccountController(account, transport),
-    requireAccessToken: requireAccessToken(auth),
-    csrfCheck: transport.csrfCheck,
-    limits: createRateLimiters(config.limits, deps.counters, clock, deps.metrics),
+  const limits = createAuthRateLimits(config.limits, { counters, clock, metrics });
+
+  return {
+    tags: [SIGN_IN_TAG, ACCOUNT_TAG],
+    operations: [
+      ...accountOperations({
+        controller: createAccountController(account, transport),
+        limits,
+        transport,
+        signedIn: accessTokenGuard(auth),
+      }),
+      ...signInOperations({ controller: createAuthController(auth, transport), limits, transport }),
+    ],
+    schemaNames: new Map<z.ZodType, string>([
+      [publicUserSchema, 'PublicUser'],
+      [sessionSchema, 'Session'],
+      [transport.mode === 'cookie' ? cookieTokenPairSchema : tokenPairSchema, 'TokenPair'],
+      [doneResponse, 'DoneResponse'],
+    ]),
+    notes: [transportNote(transport)],
   };
-  return (app) => {
-    addAuthRoutes(app, routeDeps);
-  };
+}
+
+/** What the API document says about where refresh tokens travel on this server. */
+function transportNote(transport: RefreshTokenTransport): string {
+  return transport.mode === 'cookie'
+    ? 'This server runs in **cookie mode** (`REFRESH_TOKEN_TRANSPORT=cookie`): refresh tokens travel only in the ' +
+        'HttpOnly `refresh_token` cookie, and refresh and logout also require an allowed `Origin` and ' +
+        '`X-Requested-With: XMLHttpRequest`.'
+    : 'This server runs in **body mode** (`REFRESH_TOKEN_TRANSPORT=body`): refresh tokens travel in JSON bodies.';
 }

@@ -94,3 +94,4 @@ export const sessionIdParams = z.strictObject({
 
 export type RegisterInput = z.output<typeof registerBody>;
 export type LoginInput = z.output<typeof loginBody>;
+export type ChangePasswordInput = z.output<typeof changePasswordBody>;

@@ -35,6 +35,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof StoreUnavailableError) {
     return new AppError('SERVICE_UNAVAILABLE', { cause: error, headers: { 'Retry-After': '5' } });
   }
+  // The router's own refusal of a path parameter that is not valid percent-encoding: a URIError it marks 400.
+  if (error instanceof URIError && (error as Partial<HttpError>).status === 400) {
+    return new AppError('BAD_REQUEST', { cause: error });
+  }
   if (isHttpError(error) && error.status >= 400 && error.status < 500) {
     return new AppError(CLIENT_STATUS_CODES[error.status] ?? 'BAD_REQUEST', {
       cause: error,

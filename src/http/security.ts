@@ -6,26 +6,28 @@ import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 
-const PROBE_PATHS = new Set(['/health', '/ready']);
-
-/** Routing is case-insensitive and ignores a trailing slash, so the probe check must be too. */
-const isProbe = (path: string) => PROBE_PATHS.has(path.toLowerCase().replace(/\/+$/, ''));
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 // Browsers ignore HSTS over plain HTTP, and sending it there would only mislead.
 const hsts = helmet.strictTransportSecurity({ maxAge: ONE_YEAR_SECONDS, includeSubDomains: true });
 
 /**
- * Over HTTPS, HSTS; otherwise, where production requires HTTPS, 403 (probes answer anyway). One step, so Express
- * works out req.secure (the socket, and X-Forwarded-Proto from a TRUST_PROXY hop) once a request.
+ * Over HTTPS, HSTS; otherwise, where production requires HTTPS, 403, except on `plainHttpPaths` (the probes, which
+ * load balancers ask over plain HTTP). Routing is case-sensitive and strict, so the paths are compared exactly. One
+ * step, so Express works out req.secure (the socket, and X-Forwarded-Proto from a TRUST_PROXY hop) once a request.
  */
-export function transportSecurity(config: Config): RequestHandler {
+export function transportSecurity(
+  config: Config,
+  plainHttpPaths: ReadonlySet<string>,
+): RequestHandler {
   return (req, res, next) => {
     if (req.secure) {
       hsts(req, res, next);
       return;
     }
-    if (config.http.requireHttps && !isProbe(req.path)) throw new AppError('HTTPS_REQUIRED');
+    if (config.http.requireHttps && !plainHttpPaths.has(req.path)) {
+      throw new AppError('HTTPS_REQUIRED');
+    }
     next();
   };
 }

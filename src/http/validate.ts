@@ -2,18 +2,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
+import type { ParsedRequest, RequestSchemas } from './operation.js';
 
-interface RequestSchemas {
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
-}
-
-type Parsed<S extends RequestSchemas> = {
-  [Part in keyof S]: S[Part] extends z.ZodType ? z.output<S[Part]> : never;
-};
-
-/** A query string is refused unless a route declares one: the whitelist covers every part of the request. */
+/** A query string is refused unless an operation declares one: the whitelist covers every part of the request. */
 const NO_QUERY = z.strictObject({});
 
 /** The parts of a request a route may describe, with the prefix their error paths carry. */
@@ -25,24 +16,39 @@ const PARTS = [
 
 type Part = (typeof PARTS)[number]['part'];
 
-export function parseRequest<S extends RequestSchemas>(req: Request, schemas: S): Parsed<S> {
+export interface ParseOptions {
+  /** Ignore a query string the schemas do not describe, instead of refusing it. */
+  anyQuery?: boolean;
+}
+
+export function parseRequest<S extends RequestSchemas>(
+  req: Request,
+  schemas: S,
+  options: ParseOptions = {},
+): ParsedRequest<S> {
   const parsed: Record<string, unknown> = {};
   const details: ErrorDetail[] = [];
   for (const { part, prefix } of PARTS) {
-    const schema = schemaFor(part, schemas, req);
+    const schema = schemaFor(part, schemas, req, options);
     if (schema === undefined) continue;
     const result = schema.safeParse(valueOf(part, req));
     if (result.success) parsed[part] = result.data;
     else details.push(...toDetails(result.error, prefix));
   }
   if (details.length > 0) throw validationError(details);
-  return parsed as Parsed<S>;
+  return parsed as ParsedRequest<S>;
 }
 
-function schemaFor(part: Part, schemas: RequestSchemas, req: Request): z.ZodType | undefined {
+function schemaFor(
+  part: Part,
+  schemas: RequestSchemas,
+  req: Request,
+  options: ParseOptions,
+): z.ZodType | undefined {
+  if (part !== 'query') return schemas[part];
+  if (schemas.query) return schemas.query;
   // Without a query string there is nothing to check (and Express parses one on every read of req.query).
-  if (part === 'query') return schemas.query ?? (req.url.includes('?') ? NO_QUERY : undefined);
-  return schemas[part];
+  return options.anyQuery === true || !req.url.includes('?') ? undefined : NO_QUERY;
 }
 
 function valueOf(part: Part, req: Request): unknown {

@@ -19,8 +19,8 @@ const LOG_BATCH_MAX_LINES = 256;
 /**
  * Standard output, with the lines of up to LOG_BATCH_WAIT_MS handed to pino's destination as one write. Each write
  * is an fs.write on libuv's thread pool, and on a loaded server the hand-offs between threads cost more CPU than
- * building the lines did: batching per event-loop turn still wrote a few lines at a time, and waiting 10 ms cut
- * GET /api/auth/profile by 6 to 15 µs a request in A/B runs (bench/README.md). Lines are joined here rather than in the
+ * building the lines did: batching per event-loop turn still wrote a few lines at a time, and waiting a little longer
+ * measurably cut every request's cost (bench/README.md, `bb25005`). Lines are joined here rather than in the
  * destination's own buffer (its minLength), which measures the UTF-8 length of everything it holds on every write
  * and never writes a short batch on its own. On exit the waiting lines are handed over and written synchronously; a
  * process killed outright (SIGKILL) loses at most the last 10 ms of lines.

@@ -1,59 +1,67 @@
-// The parts of the API document that are the same for every operation: how callers authenticate, the headers
-// answers carry, and cookie mode's CSRF header.
-import { REFRESH_COOKIE } from '../auth/refresh-token-transport.js';
+// The response headers the HTTP layer puts on answers, whatever the operation: the request id and Cache-Control on
+// every answer, the rate-limit headers on a limited operation's answers, Retry-After on 429 and 503, and the RFC 6750
+// challenge on a guard's 401. Operations add their own (the refresh cookie) through their entries.
 
-export const OPENAPI_COMPONENTS = {
-  securitySchemes: {
-    bearerAuth: {
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description:
-        'The access token from login or refresh. It works only while its session is live.',
-    },
-    metricsToken: {
-      type: 'http',
-      scheme: 'bearer',
-      description: 'The value of METRICS_TOKEN.',
-    },
-    refreshCookie: {
-      type: 'apiKey',
-      in: 'cookie',
-      name: REFRESH_COOKIE,
-      description: 'The HttpOnly refresh-token cookie login and refresh set (cookie mode).',
-    },
+const HEADERS = {
+  RequestId: {
+    name: 'X-Request-Id',
+    description:
+      "The request's id: the caller's own `X-Request-Id` when well-formed, otherwise a new one. Logged with the request.",
+    required: true,
+    schema: { type: 'string' },
   },
-  headers: {
-    RetryAfter: {
-      description: 'Seconds to wait before retrying.',
-      schema: { type: 'string', pattern: '^\\d+$' },
-    },
-    RateLimit: {
-      description: 'The remaining budget of the limit (IETF draft 8), e.g. `"login";r=19;t=900`.',
-      schema: { type: 'string' },
-    },
-    RateLimitPolicy: {
-      description: 'The limit itself (IETF draft 8), e.g. `"login";q=20;w=900;pk=:...:`.',
-      schema: { type: 'string' },
-    },
-    WwwAuthenticate: {
-      description:
-        'The RFC 6750 challenge, e.g. `Bearer realm="auth-api", error="invalid_token", ...`.',
-      schema: { type: 'string' },
-    },
-    SetRefreshCookie: {
-      description: `Sets (or clears) the \`${REFRESH_COOKIE}\` cookie: HttpOnly, Path=/api/auth, SameSite as configured.`,
-      schema: { type: 'string' },
-    },
+  CacheControl: {
+    name: 'Cache-Control',
+    description: 'Always `no-store`: answers may carry tokens or personal data.',
+    required: true,
+    schema: { type: 'string', const: 'no-store' },
   },
-  parameters: {
-    XRequestedWith: {
-      name: 'X-Requested-With',
-      in: 'header',
-      required: true,
-      description:
-        'Cookie mode CSRF defence: a cross-site form cannot send it. The `Origin` must also be allowed.',
-      schema: { type: 'string', const: 'XMLHttpRequest' },
-    },
+  RetryAfter: {
+    name: 'Retry-After',
+    description: 'Seconds to wait before retrying.',
+    schema: { type: 'string', pattern: '^\\d+$' },
   },
-};
+  RateLimit: {
+    name: 'RateLimit',
+    description: 'The remaining budget of the limit (IETF draft 8), e.g. `"login";r=19;t=900`.',
+    schema: { type: 'string' },
+  },
+  RateLimitPolicy: {
+    name: 'RateLimit-Policy',
+    description: 'The limit itself (IETF draft 8), e.g. `"login";q=20;w=900;pk=:...:`.',
+    schema: { type: 'string' },
+  },
+  WwwAuthenticate: {
+    name: 'WWW-Authenticate',
+    description:
+      'The RFC 6750 challenge, e.g. `Bearer realm="auth-api", error="invalid_token", ...`.',
+    schema: { type: 'string' },
+  },
+} as const;
+
+export type HeaderComponent = keyof typeof HEADERS;
+
+/** A Header Object: the description of a header without its name (the name is the key it is listed under). */
+export function headerObject(header: {
+  description: string;
+  schema: object;
+  required?: boolean;
+}): Record<string, unknown> {
+  return {
+    description: header.description,
+    ...(header.required === true ? { required: true } : {}),
+    schema: header.schema,
+  };
+}
+
+/** The header components every document lists. */
+export function headerComponents(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(HEADERS).map(([component, header]) => [component, headerObject(header)]),
+  );
+}
+
+/** `[header name, reference to its component]`, for a Response Object's `headers`. */
+export function headerRef(component: HeaderComponent): [string, { $ref: string }] {
+  return [HEADERS[component].name, { $ref: `#/components/headers/${component}` }];
+}

@@ -1,11 +1,11 @@
-// One ApiOperation as an OpenAPI Operation Object: its credentials, parameters, body, and every answer it can give,
-// errors grouped by status with the codes each status can carry.
-import type { Config } from '../config/config.js';
-import { ERROR_CODES } from '../errors/error-body.js';
+// One operation-table entry as an OpenAPI Operation Object: its security, parameters, body, and every answer it can
+// give, errors grouped by status with the codes each status can carry, and the headers each answer carries.
+import type { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/error-catalogue.js';
-import { RATE_LIMIT_WINDOWS_MS } from '../http/rate-limits.js';
-import type { ApiOperation, Credentials } from './api-operation.js';
+import { ERROR_CODES } from '../errors/error-body.js';
+import type { DocumentObject, Operation } from '../http/operation.js';
 import { componentRef, requestJsonSchema, type JsonSchema } from './json-schema.js';
+import { headerRef, type HeaderComponent } from './openapi-components.js';
 
 export interface MediaTypeObject {
   schema: JsonSchema;
@@ -14,7 +14,7 @@ export interface MediaTypeObject {
 
 export interface ResponseObject {
   description: string;
-  headers?: JsonSchema;
+  headers?: Record<string, JsonSchema>;
   content: Record<string, MediaTypeObject>;
 }
 
@@ -24,60 +24,53 @@ export interface OperationObject {
   description: string;
   tags: string[];
   security?: Record<string, string[]>[];
-  parameters?: JsonSchema[];
+  parameters?: DocumentObject[];
   requestBody?: { required: boolean; content: Record<string, MediaTypeObject> };
   responses: Record<string, ResponseObject>;
 }
 
 export interface OperationContext {
-  cookieMode: boolean;
-  limits: Config['limits'];
   /** The component name of a response schema. */
   nameOf(schema: unknown): string;
 }
 
-const CREDENTIAL_ERRORS: Record<Credentials, ErrorCode[]> = {
-  none: [],
-  accessToken: ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'],
-  refreshCookie: ['CSRF_CHECK_FAILED'],
-  metricsToken: ['TOKEN_MISSING', 'TOKEN_INVALID'],
-};
 const BODY_ERRORS: ErrorCode[] = ['MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
-const SECURITY_SCHEME_OF: Record<Exclude<Credentials, 'none'>, string> = {
-  accessToken: 'bearerAuth',
-  refreshCookie: 'refreshCookie',
-  metricsToken: 'metricsToken',
-};
-
-/** Every error code the operation can answer with, in catalogue order. */
-function errorCodesOf(operation: ApiOperation): ErrorCode[] {
+/** Every error code the operation can answer with, in catalogue order: its own and what its entry implies. */
+export function errorCodesOf(operation: Operation): ErrorCode[] {
+  const { request, limit, guard } = operation;
+  // A body, parameters or a query are validated; without `anyQuery`, an undeclared query string is refused.
+  const validated =
+    request.body !== undefined ||
+    request.params !== undefined ||
+    request.query !== undefined ||
+    operation.anyQuery !== true;
   const codes = new Set<ErrorCode>([
     ...operation.errors,
-    ...CREDENTIAL_ERRORS[operation.credentials],
-    ...(operation.body ? BODY_ERRORS : []),
-    ...(operation.rateLimit ? (['TOO_MANY_REQUESTS'] as const) : []),
-    ...(operation.probe ? [] : (['HTTPS_REQUIRED'] as const)),
+    ...(guard?.errors ?? []),
+    ...(request.body ? BODY_ERRORS : []),
+    ...(validated ? (['VALIDATION_ERROR'] as const) : []),
+    // Express answers 400 for a path parameter that is not valid percent-encoding.
+    ...(request.params ? (['BAD_REQUEST'] as const) : []),
+    ...(limit ? (['TOO_MANY_REQUESTS'] as const) : []),
+    ...(operation.plainHttp ? [] : (['HTTPS_REQUIRED'] as const)),
     'INTERNAL_ERROR',
     'SERVICE_UNAVAILABLE',
   ]);
   return ERROR_CODES.filter((code) => codes.has(code));
 }
 
-const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
-
-/** 429 says when to retry; 401 on a Bearer route carries the RFC 6750 challenge; 503 may say when to retry. */
-function errorHeaders(status: number, challenged: boolean): JsonSchema | undefined {
-  if (status === 429) {
-    return {
-      'Retry-After': headerRef('RetryAfter'),
-      RateLimit: headerRef('RateLimit'),
-      'RateLimit-Policy': headerRef('RateLimitPolicy'),
-    };
+/** The headers an answer of this status carries, by name, as references to their components. */
+function answerHeaders(operation: Operation, status: number): Record<string, JsonSchema> {
+  const headers: HeaderComponent[] = ['RequestId', 'CacheControl'];
+  if (operation.limit) headers.push('RateLimit', 'RateLimitPolicy');
+  if (status === 429 || status === 503) headers.push('RetryAfter');
+  if (status === 401 && operation.guard?.challenges === true) headers.push('WwwAuthenticate');
+  const entries = headers.map((component) => headerRef(component));
+  for (const header of operation.headers ?? []) {
+    entries.push([header.name, { $ref: `#/components/headers/${header.component}` }]);
   }
-  if (status === 503) return { 'Retry-After': headerRef('RetryAfter') };
-  if (status === 401 && challenged) return { 'WWW-Authenticate': headerRef('WwwAuthenticate') };
-  return undefined;
+  return Object.fromEntries(entries);
 }
 
 /** Generated examples would show any code of the shared schema; this shows one the status really carries. */
@@ -87,17 +80,14 @@ const errorExample = ([code = 'INTERNAL_ERROR']: ErrorCode[]) => ({
   error: code,
 });
 
-function errorResponses(operation: ApiOperation): Record<string, ResponseObject> {
+function errorResponses(operation: Operation): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(operation)) {
     const { status } = ERROR_CATALOGUE[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const challenged =
-    operation.credentials === 'accessToken' || operation.credentials === 'metricsToken';
   return Object.fromEntries(
     [...byStatus].map(([status, codes]) => {
-      const headers = errorHeaders(status, challenged);
       const schema = {
         allOf: [
           componentRef('Error'),
@@ -110,7 +100,7 @@ function errorResponses(operation: ApiOperation): Record<string, ResponseObject>
           description: codes
             .map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].message}`)
             .join('\n\n'),
-          ...(headers ? { headers } : {}),
+          headers: answerHeaders(operation, status),
           content: { 'application/json': { schema, example: errorExample(codes) } },
         },
       ];
@@ -119,66 +109,79 @@ function errorResponses(operation: ApiOperation): Record<string, ResponseObject>
 }
 
 function successResponse(
-  operation: ApiOperation,
+  operation: Operation,
   context: OperationContext,
 ): Record<string, ResponseObject> {
   const { success } = operation;
-  const headers = {
-    ...(operation.rateLimit
-      ? { RateLimit: headerRef('RateLimit'), 'RateLimit-Policy': headerRef('RateLimitPolicy') }
-      : {}),
-    ...(context.cookieMode && operation.setsRefreshCookie
-      ? { 'Set-Cookie': headerRef('SetRefreshCookie') }
-      : {}),
-  };
   const content: Record<string, MediaTypeObject> =
     'json' in success
       ? { 'application/json': { schema: componentRef(context.nameOf(success.json)) } }
-      : { [success.text]: { schema: { type: 'string' } } };
+      : Object.fromEntries(
+          success.mediaTypes.map((type) => [type, { schema: { type: 'string' } }]),
+        );
   return {
     [String(success.status)]: {
       description: success.description,
-      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      headers: answerHeaders(operation, success.status),
       content,
     },
   };
 }
 
-function parameters(operation: ApiOperation): JsonSchema[] {
-  const pathParameters = operation.params
-    ? Object.entries(
-        requestJsonSchema(operation.params).properties as Record<string, JsonSchema>,
-      ).map(([name, schema]) => ({ name, in: 'path', required: true, schema }))
-    : [];
-  const csrfHeader =
-    operation.credentials === 'refreshCookie'
-      ? [{ $ref: '#/components/parameters/XRequestedWith' }]
+/** Express's `:name` becomes OpenAPI's `{name}`. */
+export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/** Whether the schema accepts its object without the property (an optional query parameter). */
+const isOptional = (schema: z.ZodObject, name: string) =>
+  (schema.shape as Record<string, z.ZodType | undefined>)[name]?.safeParse(undefined).success ===
+  true;
+
+function parameters(operation: Operation): DocumentObject[] {
+  const { params, query } = operation.request;
+  const inPart = (where: 'path' | 'query', schema: typeof params) =>
+    schema
+      ? Object.entries(requestJsonSchema(schema).properties as Record<string, JsonSchema>).map(
+          ([name, property]) => ({
+            name,
+            in: where,
+            required: where === 'path' || !isOptional(schema, name),
+            schema: property,
+          }),
+        )
       : [];
-  return [...pathParameters, ...csrfHeader];
+  const guardHeaders = (operation.guard?.headers ?? []).map(({ component }) => ({
+    $ref: `#/components/parameters/${component}`,
+  }));
+  return [...inPart('path', params), ...inPart('query', query), ...guardHeaders];
 }
 
-function rateLimitNote(operation: ApiOperation, limits: Config['limits']): string | undefined {
-  if (!operation.rateLimit) return undefined;
-  const minutes = RATE_LIMIT_WINDOWS_MS[operation.rateLimit] / 60_000;
-  return `Rate limit (\`${operation.rateLimit}\`): ${limits[operation.rateLimit]} requests per ${minutes} minutes per client IP.`;
+/** "per minute", "per 15 minutes", "per hour". */
+export function describeWindow(windowMs: number): string {
+  const minutes = windowMs / 60_000;
+  if (minutes === 60) return 'per hour';
+  if (minutes === 1) return 'per minute';
+  return Number.isInteger(minutes) ? `per ${minutes} minutes` : `per ${windowMs / 1000} seconds`;
+}
+
+function rateLimitNote({ limit }: Operation): string | undefined {
+  if (!limit) return undefined;
+  return `Rate limit (\`${limit.name}\`): ${limit.limit} requests ${describeWindow(limit.windowMs)} per client IP.`;
 }
 
 export function toOperationObject(
-  operation: ApiOperation,
+  operation: Operation,
   context: OperationContext,
 ): OperationObject {
   const params = parameters(operation);
-  const { body } = operation;
+  const { body } = operation.request;
   return {
     operationId: operation.operationId,
     summary: operation.summary,
-    description: [operation.description, rateLimitNote(operation, context.limits)]
+    description: [operation.description, rateLimitNote(operation)]
       .filter((paragraph) => paragraph !== undefined)
       .join('\n\n'),
     tags: [operation.tag],
-    ...(operation.credentials === 'none'
-      ? {}
-      : { security: [{ [SECURITY_SCHEME_OF[operation.credentials]]: [] }] }),
+    ...(operation.guard ? { security: [{ [operation.guard.scheme.name]: [] }] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body
       ? {

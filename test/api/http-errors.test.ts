@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, ErrorCodes } from '../../src/errors/error-catalogue.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
-import { registerAccount } from '../helpers/accounts.js';
+import { registerAccount, registerAndLogIn } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -41,6 +41,73 @@ describe('HTTP-level errors', () => {
 
     expectError(response, ErrorCodes.METHOD_NOT_ALLOWED);
     expect(response.headers.allow).toBe(allow);
+  });
+
+  it.each([
+    ['POST', '/API/AUTH/LOGIN'],
+    ['POST', '/api/auth/login/'],
+    ['GET', '/Health'],
+    ['GET', '/api/auth//profile'],
+  ])(
+    'when %s %s (another case, a trailing slash), then 404: paths are exact',
+    async (method, path) => {
+      const { app, writes } = buildTestApp();
+      const mark = writes.mark();
+
+      const response = await request(app)[method.toLowerCase() as 'get'](path).send({
+        email: 'nobody@example.com',
+        password: 'Secret-123!',
+      });
+
+      expectError(response, ErrorCodes.NOT_FOUND);
+      expect(writes.since(mark)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['GET', '/health', 200],
+    ['GET', '/api/openapi.json', 200],
+    ['GET', '/api/auth/profile', 401],
+    ['GET', '/api/auth/sessions', 401],
+    ['DELETE', '/api/auth/sessions/4f7c2a9e-1b3d-4e5f-8a6b-7c8d9e0f1a2b', 401],
+  ])(
+    'when %s %s, which takes no body, comes with a stray one, then the body is not read (%i)',
+    async (method, path, status) => {
+      const { app } = buildTestApp();
+
+      const call = request(app)[method.toLowerCase() as 'get'](path);
+      const response = await call.set('Content-Type', 'text/plain').send('x'.repeat(20_000));
+
+      expect(response.status).toBe(status);
+    },
+  );
+
+  it('when a protected operation with a body is called without a token and with a bad body, then 401 comes first', async () => {
+    const { app } = buildTestApp();
+
+    const response = await request(app)
+      .post('/api/auth/change-password')
+      .set('Content-Type', 'text/plain')
+      .send('not json');
+
+    expectError(response, ErrorCodes.TOKEN_MISSING);
+  });
+
+  it('when a probe is asked with a query string, then it answers as without one', async () => {
+    const { app } = buildTestApp();
+
+    expect((await request(app).get('/health?from=load-balancer')).status).toBe(200);
+  });
+
+  it('when a path parameter is not valid percent-encoding, then 400 BAD_REQUEST, declared on the operation', async () => {
+    const { app } = buildTestApp();
+    const { accessToken } = await registerAndLogIn(app);
+
+    const response = await request(app)
+      .delete('/api/auth/sessions/%E0%A4%A')
+      .set('Authorization', `Bearer ${accessToken}`);
+
+    expectError(response, ErrorCodes.BAD_REQUEST);
   });
 
   it.each([

@@ -1,19 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount } from '../helpers/accounts.js';
+import { expectError } from '../helpers/api-calls.js';
 import { decodePayload } from '../helpers/forged-tokens.js';
+import { productionEnv } from '../helpers/production-env.js';
 import { buildTestApp } from '../helpers/test-app.js';
-
-const productionEnv = (overrides: Record<string, string> = {}) => ({
-  NODE_ENV: 'production',
-  JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
-  JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
-  CORS_ORIGINS: 'https://app.example.com',
-  TRUST_PROXY: '1',
-  ...overrides,
-});
 
 describe('security headers', () => {
   it('when the API answers, then the OWASP REST header set, no-store and no x-powered-by', async () => {
@@ -154,7 +146,7 @@ describe('HTTPS in production', () => {
     );
   });
 
-  it.each(['/health', '/HEALTH', '/health/'])(
+  it.each(['/health', '/ready'])(
     'when a probe asks %s over plain HTTP, then it answers anyway',
     async (path) => {
       const { app } = buildTestApp({ env: productionEnv() });
@@ -162,7 +154,16 @@ describe('HTTPS in production', () => {
       const response = await request(app).get(path);
 
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ success: true, data: { status: 'ok' } });
+      expect((response.body as { success: boolean }).success).toBe(true);
+    },
+  );
+
+  it.each(['/HEALTH', '/health/', '/Ready'])(
+    'when %s is asked over plain HTTP, then it is no probe (paths are exact) and HTTPS is required',
+    async (path) => {
+      const { app } = buildTestApp({ env: productionEnv() });
+
+      expectError(await request(app).get(path), ErrorCodes.HTTPS_REQUIRED);
     },
   );
 

@@ -2,7 +2,6 @@
 // operation and can call the API, with no CSP violation, no script error and no request to any other host.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { buildOpenApiDocument } from '../../src/openapi/openapi-document.js';
 import { startHttpServer } from '../../src/server/http-server.js';
 import { findChromium, launchChromium, REQUIRE_BROWSER } from '../helpers/browser.js';
 import { buildTestApp } from '../helpers/test-app.js';
@@ -22,7 +21,7 @@ if (!search.found) {
 
 /** The API on a loopback port, and a page of the browser watching for anything that goes wrong on it. */
 async function openReferencePage(browser: Browser) {
-  const { app, config } = buildTestApp();
+  const { app, document } = buildTestApp();
   const running = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   onTestFinished(async () => {
     await running.close(1_000);
@@ -43,7 +42,7 @@ async function openReferencePage(browser: Browser) {
   });
   await page.goto(`${origin}/api/docs`);
   await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
-  return { page, problems, elsewhere, document: buildOpenApiDocument(config) };
+  return { page, problems, elsewhere, document: document() };
 }
 
 async function tryHealth(page: Page): Promise<string> {

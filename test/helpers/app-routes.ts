@@ -20,7 +20,7 @@ export interface ServedRoute {
 }
 
 const joinPaths = (prefix: string, path: string) => (prefix + path).replace(/\/{2,}/g, '/');
-const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+import { openApiPath as toOpenApiPath } from '../../src/openapi/openapi-operation.js';
 
 function collect(lister: RouteLister, prefix: string): ServedRoute[] {
   return lister.listRoutes().flatMap(({ path, methods, router }) => {

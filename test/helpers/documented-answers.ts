@@ -1,28 +1,32 @@
 // Holds an answer the API gave to what the API document says it answers: the status must be documented for the
-// operation, the content type must match, and the body must validate (ajv, JSON Schema 2020-12) against the
-// documented schema. Answers no operation gives (404 for an unknown path, 405, and what the HTTP server or the body
-// parser answer before routing) must be the one error shape with a code of that status.
+// operation, the content type must be one it documents, the body must validate (ajv, JSON Schema 2020-12) against
+// the documented schema, and the headers the API itself sets must be declared on that answer (the required ones
+// present, each value valid). Answers no operation gives (404 for an unknown path, 405, and what the HTTP server
+// answers before routing) must be the one error shape with a code of that status.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats, { type FormatName } from 'ajv-formats';
-import type { Config } from '../../src/config/config.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
-import type { OperationObject } from '../../src/openapi/openapi-operation.js';
+import type { OpenApiDocument } from '../../src/openapi/openapi-document.js';
+import type { OperationObject, ResponseObject } from '../../src/openapi/openapi-operation.js';
+import type { DocumentedApp } from './documented-apps.js';
 
-/** Not API answers, deliberately unchecked: the reference page and its assets, and the document itself. */
-export const UNCHECKED_PATHS = [/^\/api\/docs(\/|$)/i, /^\/api\/openapi\.json\/?$/i];
-
-/** Answered by the HTTP server or the body parser before routing, so any request may get them. */
-const ANY_REQUEST: ErrorCode[] = [
-  'BAD_REQUEST',
-  'REQUEST_TIMEOUT',
-  'HEADERS_TOO_LARGE',
-  'MALFORMED_JSON',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-];
-/** Also answered before routing, to a request no operation takes. */
+/** Answered by the HTTP server before Express sees the request, so any request may get them. */
+const ANY_REQUEST: ErrorCode[] = ['BAD_REQUEST', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE'];
+/** Answered before routing, so also to a request no operation takes. */
 const BEFORE_ROUTING: ErrorCode[] = ['HTTPS_REQUIRED', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'];
+/**
+ * Headers the API sets itself: present on an operation's answer, each must be declared there. (Security headers,
+ * CORS and Content-* headers are described once, in the document's introduction.)
+ */
+const DECLARED_HEADERS = [
+  'x-request-id',
+  'cache-control',
+  'set-cookie',
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+  'www-authenticate',
+];
 
 export interface Exchange {
   method: string;
@@ -30,6 +34,7 @@ export interface Exchange {
   path: string;
   status: number;
   contentType: string | undefined;
+  headers: Record<string, unknown>;
   body: unknown;
 }
 
@@ -39,12 +44,12 @@ interface DocumentedPath {
   operations: Record<string, OperationObject | undefined>;
 }
 
-/** Express matches paths case-insensitively and ignores a trailing slash; a `{name}` is one segment. */
+/** Paths are matched exactly (case-sensitive, no trailing slash); a `{name}` is one segment. */
 function pathPattern(template: string): RegExp {
   const segments = template
     .split(/\{[^}]+\}/)
     .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${segments.join('[^/]+')}/?$`, 'i');
+  return new RegExp(`^${segments.join('[^/]+')}$`);
 }
 
 const errorCodeOf = (body: unknown): string | undefined =>
@@ -64,7 +69,7 @@ export class DocumentedAnswers {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly paths: DocumentedPath[];
 
-  constructor(document: OpenApiDocument) {
+  constructor(private readonly document: OpenApiDocument) {
     // Only the formats the document uses: adding all of ajv-formats' costs every test file time.
     const formats = new Set(
       [...JSON.stringify(document).matchAll(/"format":"([^"]+)"/g)].map(([, name]) => name),
@@ -83,16 +88,14 @@ export class DocumentedAnswers {
   /** What is wrong with the answer, or undefined when the document describes it. */
   problemWith(exchange: Exchange): string | undefined {
     if (exchange.method === 'OPTIONS') return undefined; // CORS preflights: answered by the cors middleware
-    if (UNCHECKED_PATHS.some((pattern) => pattern.test(exchange.path))) return undefined;
     const documented = this.paths.find(({ pattern }) => pattern.test(exchange.path));
     const method = exchange.method === 'HEAD' ? 'get' : exchange.method.toLowerCase();
     const operation = documented?.operations[method];
     if (operation) {
       const problem = this.checkOperationAnswer(operation, exchange);
-      const code = errorCodeOf(exchange.body);
       if (problem === undefined) return undefined;
-      const beforeRouting = ANY_REQUEST.find((known) => known === code);
-      return beforeRouting === undefined ? problem : this.checkErrorAnswer(exchange, ANY_REQUEST);
+      const byServer = ANY_REQUEST.find((known) => known === errorCodeOf(exchange.body));
+      return byServer === undefined ? problem : this.checkErrorAnswer(exchange, ANY_REQUEST);
     }
     const unrouted: ErrorCode = documented ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND';
     return this.checkErrorAnswer(exchange, [...ANY_REQUEST, ...BEFORE_ROUTING, unrouted]);
@@ -104,13 +107,56 @@ export class DocumentedAnswers {
       const documented = Object.keys(operation.responses).join(', ');
       return `${exchange.status} is not a documented status of ${operation.operationId} (documented: ${documented})`;
     }
-    const [mediaType, media] = Object.entries(response.content)[0] ?? [];
-    if (mediaType === undefined || media === undefined) return undefined;
-    if (!(exchange.contentType ?? '').startsWith(mediaType)) {
-      return `content type ${exchange.contentType ?? '(none)'} is not the documented ${mediaType}`;
+    const headerProblem = this.headerProblem(response, exchange.headers);
+    if (headerProblem !== undefined) return headerProblem;
+    const mediaTypes = Object.keys(response.content);
+    const mediaType = mediaTypes.find((type) => (exchange.contentType ?? '').startsWith(type));
+    if (mediaType === undefined) {
+      return `content type ${exchange.contentType ?? '(none)'} is not documented (${mediaTypes.join(', ')})`;
     }
-    if (exchange.method === 'HEAD' || mediaType !== 'application/json') return undefined;
+    const media = response.content[mediaType];
+    if (exchange.method === 'HEAD' || mediaType !== 'application/json' || !media) return undefined;
     return this.schemaProblem(media.schema, exchange.body);
+  }
+
+  /** Every API header the answer carries is declared on it, with a valid value; every required one is there. */
+  private headerProblem(
+    response: ResponseObject,
+    headers: Record<string, unknown>,
+  ): string | undefined {
+    const declared = new Map(
+      Object.entries(response.headers ?? {}).map(([name, reference]) => [
+        name.toLowerCase(),
+        this.resolveHeader(reference),
+      ]),
+    );
+    for (const name of DECLARED_HEADERS) {
+      const value = headers[name];
+      const header = declared.get(name);
+      if (value === undefined) {
+        if (header?.required === true) return `the required header ${name} is missing`;
+        continue;
+      }
+      if (!header) return `the header ${name} is not declared on this answer`;
+      for (const single of Array.isArray(value) ? value : [value]) {
+        const problem = this.schemaProblem(header.schema, single);
+        if (problem !== undefined) return `the header ${name}: ${problem}`;
+      }
+    }
+    return undefined;
+  }
+
+  private resolveHeader(reference: Record<string, unknown>): {
+    required?: boolean;
+    schema: object;
+  } {
+    const ref = reference.$ref;
+    const name = typeof ref === 'string' ? ref.replace('#/components/headers/', '') : undefined;
+    const header = (name === undefined ? reference : this.document.components.headers[name]) as
+      { required?: boolean; schema: object } | undefined;
+    if (!header)
+      throw new Error(`the document refers to a header it does not define: ${String(ref)}`);
+    return header;
   }
 
   /** An answer no operation documents: the one error shape, with one of the allowed codes and its status. */
@@ -133,7 +179,7 @@ export class DocumentedAnswers {
     return undefined;
   }
 
-  private schemaProblem(schema: object, body: unknown): string | undefined {
+  private schemaProblem(schema: object, value: unknown): string | undefined {
     // Many operations share an answer's schema (the 500s, the 429s): each is compiled once.
     const pointed = JSON.stringify(schema).replaceAll(
       '"#/components/',
@@ -144,23 +190,26 @@ export class DocumentedAnswers {
       validate = this.ajv.compile(JSON.parse(pointed) as object);
       this.validators.set(pointed, validate);
     }
-    if (validate(body)) return undefined;
+    if (validate(value)) return undefined;
     const errors = (validate.errors ?? []).map(
       ({ instancePath, message = '', params }) =>
-        `body${instancePath} ${message} ${JSON.stringify(params)}`,
+        `value${instancePath} ${message} ${JSON.stringify(params)}`,
     );
-    return `the body does not match its documented schema: ${errors.join('; ')}`;
+    return `it does not match its documented schema: ${errors.join('; ')}`;
   }
 }
 
 const byTransport = new Map<string, DocumentedAnswers>();
 
-/** One checker per refresh-token transport (the only part of the configuration the schemas depend on). */
-export function documentedAnswersFor(config: Config): DocumentedAnswers {
-  const key = config.refreshTokens.transport;
+/**
+ * One checker per refresh-token transport, the only part of the configuration the schemas and headers depend on
+ * (budgets and other settings change descriptions only), built from the first such app's document.
+ */
+export function documentedAnswersFor(app: DocumentedApp): DocumentedAnswers {
+  const key = app.config.refreshTokens.transport;
   let answers = byTransport.get(key);
   if (!answers) {
-    answers = new DocumentedAnswers(buildOpenApiDocument(config));
+    answers = new DocumentedAnswers(app.document());
     byTransport.set(key, answers);
   }
   return answers;

@@ -3,13 +3,14 @@
 import Database from 'better-sqlite3';
 import type { Express } from 'express';
 import { onTestFinished } from 'vitest';
-import { createApp, type Lifecycle } from '../../src/app.js';
+import { assembleApp, type Lifecycle } from '../../src/app.js';
 import {
   createBcryptHasher,
   type PasswordHasher,
 } from '../../src/auth/passwords/password-hasher.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { CounterStore } from '../../src/limits/counter-store.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import { createSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
@@ -37,6 +38,8 @@ export interface TestApp {
   logs: LogCapture;
   hasher: PasswordHasher;
   lifecycle: Lifecycle;
+  /** The API document of this app: rendered from the operation tables it serves. */
+  document: () => OpenApiDocument;
 }
 
 export interface TestAppOptions {
@@ -65,7 +68,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const logger = createLogger({ level: 'debug', destination: logs.stream });
   const hasher = options.hasher ?? createBcryptHasher(4);
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const app = createApp({
+  const { app, sections } = assembleApp({
     config,
     stores,
     clock,
@@ -74,8 +77,20 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     lifecycle,
     ...(options.sharedCounters ? { counters: options.sharedCounters, sharedCounters: true } : {}),
   });
+  let document: OpenApiDocument | undefined;
+  const documentOfApp = () => (document ??= buildOpenApiDocument(config, sections));
   // Every answer this app gives supertest is checked against the API document (test/setup/).
-  rememberDocumentedApp(app, config);
+  rememberDocumentedApp(app, config, documentOfApp);
   if (!options.db && !options.sharedStores) onTestFinished(() => realStores.close());
-  return { app, config, stores: realStores, writes, clock, logs, hasher, lifecycle };
+  return {
+    app,
+    config,
+    stores: realStores,
+    writes,
+    clock,
+    logs,
+    hasher,
+    lifecycle,
+    document: documentOfApp,
+  };
 }

@@ -2,7 +2,6 @@
 // (no CDN, so it works offline), and the CSP it is served under allows no inline script.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../src/openapi/openapi-document.js';
 import { expectError } from '../helpers/api-calls.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -33,13 +32,13 @@ describe('GET /api/openapi.json', () => {
   ])(
     'when asked in %s mode, then it answers the document of that configuration',
     async (_mode, env) => {
-      const { app, config } = buildTestApp({ env });
+      const { app, document } = buildTestApp({ env });
 
       const response = await request(app).get('/api/openapi.json');
 
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
-      expect(response.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument(config))));
+      expect(response.body).toEqual(JSON.parse(JSON.stringify(document())));
     },
   );
 

@@ -13,7 +13,7 @@ import {
 } from '../../src/auth/auth-schemas.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogue.js';
 import { createRefreshTokenTransport } from '../../src/auth/refresh-token-transport.js';
-import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
+import type { OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
 import { servedRoutes } from '../helpers/app-routes.js';
 import { buildTestApp } from '../helpers/test-app.js';
@@ -22,12 +22,10 @@ const TRANSPORTS = {
   body: {},
   cookie: { REFRESH_TOKEN_TRANSPORT: 'cookie', CORS_ORIGINS: 'https://app.example.com' },
 } as const;
-/** Routes that are not API operations: the reference page and the document itself. */
-const NOT_OPERATIONS = /^\/api\/(docs|openapi\.json)/;
 
 function documented(transport: keyof typeof TRANSPORTS) {
   const testApp = buildTestApp({ env: TRANSPORTS[transport] });
-  return { ...testApp, document: buildOpenApiDocument(testApp.config) };
+  return { ...testApp, document: testApp.document() };
 }
 
 function operationsOf(document: OpenApiDocument): [string, string, OperationObject][] {
@@ -62,9 +60,7 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
 
   it('when the app serves a route, then the document describes that method and path, and nothing else', () => {
     const { app, document } = documented(transport);
-    const served = servedRoutes(app)
-      .filter(({ path }) => !NOT_OPERATIONS.test(path))
-      .map(({ method, path }) => `${method} ${path}`);
+    const served = servedRoutes(app).map(({ method, path }) => `${method} ${path}`);
     const described = operationsOf(document).map(([method, path]) => `${method} ${path}`);
 
     expect(served.length).toBeGreaterThan(10);
@@ -133,11 +129,9 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
 
     expect(tooMany).toHaveLength(10);
     for (const response of tooMany) {
-      expect(Object.keys(response.headers ?? {}).sort()).toEqual([
-        'RateLimit',
-        'RateLimit-Policy',
-        'Retry-After',
-      ]);
+      expect(Object.keys(response.headers ?? {})).toEqual(
+        expect.arrayContaining(['RateLimit', 'RateLimit-Policy', 'Retry-After']),
+      );
     }
   });
 });

@@ -16,11 +16,14 @@ const USER = {
 };
 const error = (code: string) => ({ success: false, message: 'Refused.', error: code });
 
+/** Headers every answer carries, for the answers made up here. */
+const EVERY_ANSWER = { 'x-request-id': 'c0ffee', 'cache-control': 'no-store' };
+
 function problemWith(exchange: Partial<Exchange> & Pick<Exchange, 'path' | 'status'>) {
-  const { config } = buildTestApp();
-  return documentedAnswersFor(config).problemWith({
+  return documentedAnswersFor(buildTestApp()).problemWith({
     method: 'GET',
     contentType: 'application/json; charset=utf-8',
+    headers: EVERY_ANSWER,
     body: {},
     ...exchange,
   });
@@ -68,7 +71,7 @@ describe('the documented-answer check', () => {
   it('when the answer is not the documented content type, then the check refuses it', () => {
     const problem = problemWith({ path: '/health', status: 200, contentType: 'text/html' });
 
-    expect(problem).toMatch(/content type text\/html is not the documented application\/json/);
+    expect(problem).toMatch(/content type text\/html is not documented \(application\/json\)/);
   });
 
   it('when no operation takes the request, then only 404, 405 or an answer given before routing passes', () => {
@@ -78,11 +81,20 @@ describe('the documented-answer check', () => {
     expect(
       problemWith({
         method: 'PUT',
-        path: '/api/auth/LOGIN/',
+        path: '/api/auth/login',
         status: 405,
         body: error('METHOD_NOT_ALLOWED'),
       }),
     ).toBeUndefined();
+    // Paths are exact: another case or a trailing slash is another (unknown) path.
+    expect(
+      problemWith({
+        method: 'PUT',
+        path: '/api/auth/LOGIN/',
+        status: 405,
+        body: error('METHOD_NOT_ALLOWED'),
+      }),
+    ).toMatch(/405 is not an answer the document allows here/);
     expect(problemWith({ path: '/nowhere', status: 200, body: { success: true } })).toMatch(
       /200 is not an answer the document allows here/,
     );
@@ -91,21 +103,61 @@ describe('the documented-answer check', () => {
     );
   });
 
-  it('when the HTTP server or the body parser refuses a request to an operation, then it passes in the error shape', () => {
+  it('when the HTTP server refuses a request to an operation, then it passes in the error shape', () => {
     const tooLarge = { path: '/api/auth/profile', status: 431, body: error('HEADERS_TOO_LARGE') };
-    const malformed = { path: '/api/auth/sessions', status: 400, body: error('MALFORMED_JSON') };
 
     expect(problemWith(tooLarge)).toBeUndefined();
-    expect(problemWith(malformed)).toBeUndefined();
-    expect(problemWith({ ...malformed, body: { error: 'MALFORMED_JSON' } })).toMatch(
+    expect(problemWith({ ...tooLarge, body: { error: 'HEADERS_TOO_LARGE' } })).toMatch(
       /must have required property 'success'/,
     );
   });
 
-  it('when the reference page, a HEAD or a CORS preflight is answered, then only the status is held to the document', () => {
+  it('when a body error comes from an operation, then it passes only where the operation takes a body', () => {
+    const malformed = { status: 400, body: error('MALFORMED_JSON') };
+
+    expect(problemWith({ ...malformed, method: 'POST', path: '/api/auth/login' })).toBeUndefined();
+    expect(problemWith({ ...malformed, path: '/api/auth/sessions' })).toMatch(
+      /must be equal to one of the allowed values/,
+    );
+  });
+
+  it('when an answer carries a header its response does not declare, then the check names it', () => {
+    const profile = { success: true, data: { user: USER } };
+    const withCookie = { ...EVERY_ANSWER, 'set-cookie': ['refresh_token=x; Path=/api/auth'] };
+
+    expect(
+      problemWith({ path: '/api/auth/profile', status: 200, body: profile, headers: withCookie }),
+    ).toMatch(/the header set-cookie is not declared on this answer/);
+  });
+
+  it('when a required header is missing or has a value its schema refuses, then the check says so', () => {
+    const profile = { success: true, data: { user: USER } };
+
+    expect(
+      problemWith({
+        path: '/api/auth/profile',
+        status: 200,
+        body: profile,
+        headers: { 'cache-control': 'no-store' },
+      }),
+    ).toMatch(/the required header x-request-id is missing/);
+    expect(
+      problemWith({
+        path: '/api/auth/profile',
+        status: 200,
+        body: profile,
+        headers: { ...EVERY_ANSWER, 'cache-control': 'public, max-age=600' },
+      }),
+    ).toMatch(/the header cache-control: it does not match/);
+  });
+
+  it('when the reference page, a HEAD or a CORS preflight is answered, then only what is documented is held to it', () => {
     expect(
       problemWith({ path: '/api/docs', status: 200, contentType: 'text/html' }),
     ).toBeUndefined();
+    expect(
+      problemWith({ path: '/api/docs', status: 200, contentType: 'application/json' }),
+    ).toMatch(/content type application\/json is not documented \(text\/html\)/);
     expect(
       problemWith({ method: 'OPTIONS', path: '/api/auth/login', status: 204 }),
     ).toBeUndefined();

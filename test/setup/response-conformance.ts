@@ -1,10 +1,10 @@
 // Vitest setup: every answer supertest receives from an app buildTestApp built is held to the API document, so an
 // API test fails, naming the request and what is wrong, whenever the API answers something the document does not
-// describe. Apps built any other way, CORS preflights and the reference page are not checked (see
+// describe. Apps built any other way and CORS preflights are not checked (see
 // test/helpers/documented-answers.ts).
 import request from 'supertest';
 import { documentedAnswersFor } from '../helpers/documented-answers.js';
-import { documentedConfigOf } from '../helpers/documented-apps.js';
+import { documentedAppOf } from '../helpers/documented-apps.js';
 
 type Callback = (error: Error | null, response?: request.Response) => void;
 
@@ -25,14 +25,15 @@ const prototype = request.Test.prototype as unknown as SupertestTest;
 const assertAnswer = prototype.assert;
 
 function conformanceProblem(test: SupertestTest, response: request.Response): string | undefined {
-  const config = documentedConfigOf(test.app);
-  if (!config) return undefined;
+  const app = documentedAppOf(test.app);
+  if (!app) return undefined;
   const path = new URL(test.url).pathname;
-  const problem = documentedAnswersFor(config).problemWith({
+  const problem = documentedAnswersFor(app).problemWith({
     method: test.method.toUpperCase(),
     path,
     status: response.status,
     contentType: response.headers['content-type'],
+    headers: response.headers,
     body: response.body,
   });
   if (problem === undefined) return undefined;

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createCredentialCheck } from '../../src/auth/passwords/credential-check.js';
-import { createBcryptHasher } from '../../src/auth/passwords/password-hasher.js';
+import { createLoginThrottle } from '../../src/auth/login-throttle.js';
+import { createPasswordVerifier } from '../../src/auth/password-verifier.js';
+import {
+  createBcryptHasher,
+  type PasswordHasher,
+} from '../../src/auth/passwords/password-hasher.js';
 import { passwordPolicyProblems } from '../../src/auth/passwords/password-policy.js';
+import { createMemoryCounterStore } from '../../src/limits/counter-store.js';
 import { countingHasher } from '../helpers/counting-hasher.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const TOO_SHORT = 'Password must be at least 8 characters.';
 const TOO_LONG = 'Password must be at most 72 bytes (UTF-8).';
@@ -78,30 +84,43 @@ describe('bcrypt hasher', () => {
   });
 });
 
-describe('createCredentialCheck', () => {
-  it('when the user is unknown, then false, after exactly one bcrypt comparison', async () => {
+describe('createPasswordVerifier', () => {
+  const client = { requestId: 'test', ip: null, userAgent: null };
+  const verifierWith = (hasher: PasswordHasher) =>
+    createPasswordVerifier({
+      hasher,
+      throttle: createLoginThrottle(createMemoryCounterStore(new FakeClock()), 5),
+      audit: { record: () => undefined },
+    });
+
+  it('when the user is unknown, then refused as unknown_email, after exactly one bcrypt comparison', async () => {
     const hasher = countingHasher();
-    const check = createCredentialCheck(hasher);
+    const verify = verifierWith(hasher);
 
-    const result = await check('Correct-horse-1!', undefined);
+    const result = await verify('ada@example.com', 'Correct-horse-1!', undefined, client);
 
-    expect(result).toBe(false);
+    expect(result).toEqual({ ok: false, reason: 'unknown_email' });
     expect(hasher.calls.verify).toBe(1);
   });
 
-  it('when the password is right, then true; when wrong, then false; one comparison each', async () => {
+  it('when the password is right, then ok; when wrong, then wrong_password; one comparison each', async () => {
     const hasher = countingHasher();
-    const check = createCredentialCheck(hasher);
+    const verify = verifierWith(hasher);
     const stored = await hasher.hash('Correct-horse-1!');
 
-    expect(await check('Correct-horse-1!', stored)).toBe(true);
-    expect(await check('correct-horse-1!', stored)).toBe(false);
+    expect(await verify('ada@example.com', 'Correct-horse-1!', stored, client)).toEqual({
+      ok: true,
+    });
+    expect(await verify('ada@example.com', 'correct-horse-1!', stored, client)).toEqual({
+      ok: false,
+      reason: 'wrong_password',
+    });
     expect(hasher.calls.verify).toBe(2);
   });
 
-  it('when a 72-byte password is right, then true; with characters beyond byte 72, then false though bcrypt matches', async () => {
+  it('when a 72-byte password is right, then ok; with characters beyond byte 72, then refused though bcrypt matches', async () => {
     const hasher = countingHasher();
-    const check = createCredentialCheck(hasher);
+    const verify = verifierWith(hasher);
     const password = `Aa1!${'x'.repeat(68)}`;
     expect(utf8Bytes(password)).toBe(72);
     const stored = await hasher.hash(password);
@@ -109,7 +128,9 @@ describe('createCredentialCheck', () => {
     // bcrypt itself ignores everything after byte 72.
     expect(await hasher.verify(`${password}-anything`, stored)).toBe(true);
 
-    expect(await check(password, stored)).toBe(true);
-    expect(await check(`${password}-anything`, stored)).toBe(false);
+    expect((await verify('ada@example.com', password, stored, client)).ok).toBe(true);
+    expect((await verify('ada@example.com', `${password}-anything`, stored, client)).ok).toBe(
+      false,
+    );
   });
 });

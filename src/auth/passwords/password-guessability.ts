@@ -10,7 +10,7 @@ const SHORTEST_CHECKED_LOCAL_PART = 3;
 
 let estimator: ZxcvbnFactory | undefined;
 
-// Built on first use: loading the dictionaries takes some 50 ms.
+// Built on first use: loading the dictionaries takes a while (bench/README.md), and many processes never need them.
 function guessability(): ZxcvbnFactory {
   estimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary },
