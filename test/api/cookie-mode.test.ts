@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { registerAccount, type Account } from '../helpers/accounts.js';
 import { expectError, profile } from '../helpers/api-calls.js';
-import { buildTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app.js';
+import { productionEnv } from '../helpers/production-env.js';
+import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 const APP_ORIGIN = 'https://app.example.com';
 const env = { REFRESH_TOKEN_TRANSPORT: 'cookie', CORS_ORIGINS: APP_ORIGIN };
@@ -190,14 +191,7 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
   });
 
   it('when production uses cookie mode, then the cookie is Secure; and a wildcard origin is refused in any environment', () => {
-    const production = loadConfig({
-      ...TEST_SECRETS,
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: 'production-access-secret-0123456789-abcdefgh',
-      JWT_REFRESH_SECRET: 'production-refresh-secret-0123456789-abcdefg',
-      TRUST_PROXY: '1',
-      ...env,
-    }).config;
+    const production = loadConfig(productionEnv(env)).config;
     expect(production.refreshTokens.cookie).toEqual({ sameSite: 'strict', secure: true });
     expect(() =>
       loadConfig({ NODE_ENV: 'test', REFRESH_TOKEN_TRANSPORT: 'cookie', CORS_ORIGINS: '*' }),

@@ -4,27 +4,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REFRESH_COOKIE } from '../../src/auth/refresh-token-transport.js';
-import {
-  findChromium,
-  launchChromium,
-  REQUIRE_BROWSER,
-  servePages,
-  type PageServer,
-} from '../helpers/browser.js';
+import { findChromium, launchChromium, servePages, type PageServer } from '../helpers/browser.js';
 import { startCookieModeApi, type CookieModeApi } from '../helpers/cookie-mode-api.js';
-
-const search = findChromium();
-if (!search.found) {
-  if (REQUIRE_BROWSER) {
-    describe('cookie mode in a real browser', () => {
-      it('when REQUIRE_BROWSER=1, then a browser must be available', () => {
-        expect.fail(`A browser is required here but ${search.reason}`);
-      });
-    });
-  } else {
-    console.warn(`Browser tests NOT run: ${search.reason}.`);
-  }
-}
+import { describeWithService } from '../helpers/required-service.js';
 
 const account = { email: 'browser.user@example.com', password: 'Cookie-jar-kept-42!', name: 'B' };
 /** Served under /api/auth so that a readable cookie with that path would show in this page's document.cookie. */
@@ -70,7 +52,7 @@ function pageFetch(
 const accessTokenOf = (result: PageResult) =>
   'body' in result ? (result.body.data as { accessToken?: string }).accessToken : undefined;
 
-describe.skipIf(!search.found)('cookie mode in a real browser', () => {
+describeWithService('cookie mode in a real browser', findChromium(), (chromium) => {
   // Set in beforeAll, which also lists how to stop each; afterAll stops whatever got started, last first.
   let browser!: Browser;
   let allowed!: PageServer;
@@ -97,7 +79,7 @@ describe.skipIf(!search.found)('cookie mode in a real browser', () => {
       body: JSON.stringify(account),
     });
     expect(registered.status).toBe(201);
-    browser = await launchChromium(search.found ? search.executablePath : '');
+    browser = await launchChromium(chromium());
     stops.push(() => browser.close());
   });
   afterAll(async () => {

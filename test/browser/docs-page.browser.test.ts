@@ -1,23 +1,15 @@
 // The reference page in a real browser, under the CSP the app sends: Swagger UI starts, lists every documented
 // operation and can call the API, with no CSP violation, no script error and no request to any other host.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { startHttpServer } from '../../src/server/http-server.js';
-import { findChromium, launchChromium, REQUIRE_BROWSER } from '../helpers/browser.js';
+import { findChromium, launchChromium } from '../helpers/browser.js';
+import { START_UP_LIMIT_MS } from '../helpers/child-output.js';
+import { describeWithService } from '../helpers/required-service.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
-const search = findChromium();
-if (!search.found) {
-  if (REQUIRE_BROWSER) {
-    describe('the reference page in a real browser', () => {
-      it('when REQUIRE_BROWSER=1, then a browser must be available', () => {
-        expect.fail(`A browser is required here but ${search.reason}`);
-      });
-    });
-  } else {
-    console.warn(`Browser tests NOT run: ${search.reason}.`);
-  }
-}
+/** How long the page may take to render (Swagger UI on a loaded machine is slow, not broken). */
+const RENDER_LIMIT_MS = START_UP_LIMIT_MS;
 
 /** The API on a loopback port, and a page of the browser watching for anything that goes wrong on it. */
 async function openReferencePage(browser: Browser) {
@@ -41,7 +33,7 @@ async function openReferencePage(browser: Browser) {
     if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) elsewhere.push(url);
   });
   await page.goto(`${origin}/api/docs`);
-  await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
+  await page.locator('.opblock').first().waitFor({ timeout: RENDER_LIMIT_MS });
   return { page, problems, elsewhere, document: document() };
 }
 
@@ -51,14 +43,14 @@ async function tryHealth(page: Page): Promise<string> {
   await health.getByRole('button', { name: 'Try it out' }).click();
   await health.getByRole('button', { name: 'Execute' }).click();
   const status = health.locator('.live-responses-table tr.response .response-col_status').first();
-  await status.waitFor({ timeout: 10_000 });
+  await status.waitFor({ timeout: RENDER_LIMIT_MS });
   return (await status.textContent()) ?? '';
 }
 
-describe.skipIf(!search.found)('the reference page in a real browser', () => {
+describeWithService('the reference page in a real browser', findChromium(), (chromium) => {
   let browser!: Browser;
   beforeAll(async () => {
-    browser = await launchChromium(search.found ? search.executablePath : '');
+    browser = await launchChromium(chromium());
   });
   afterAll(async () => {
     await browser.close();
@@ -68,7 +60,9 @@ describe.skipIf(!search.found)('the reference page in a real browser', () => {
     const { page, problems, elsewhere, document } = await openReferencePage(browser);
     const operationCount = Object.values(document.paths).flatMap(Object.keys).length;
 
-    await expect.poll(() => page.locator('.opblock').count()).toBe(operationCount);
+    await expect
+      .poll(() => page.locator('.opblock').count(), { timeout: RENDER_LIMIT_MS })
+      .toBe(operationCount);
     expect(await page.locator('.info .title').textContent()).toContain('auth-api');
     // Swagger UI shows what it cannot render of a document in its error boxes.
     expect(await page.locator('.errors-wrapper').count()).toBe(0);

@@ -2,15 +2,14 @@
 // Each test's stores get a database of their own, dropped when they close.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { openMongoStores } from '../../src/storage/mongo/mongo-connection.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import { LogCapture } from '../helpers/log-capture.js';
-import { findMongoTarget, REQUIRE_MONGODB, type MongoTarget } from '../helpers/mongo-target.js';
+import { findMongoTarget, type MongoTarget } from '../helpers/mongo-target.js';
+import { describeWithService } from '../helpers/required-service.js';
 import { describeStoresContract } from './stores-contract.js';
-
-const search = await findMongoTarget();
 
 async function openFreshStores(target: MongoTarget): Promise<Stores> {
   const uri = target.uriFor(`auth_contract_${randomUUID().replaceAll('-', '')}`);
@@ -30,20 +29,7 @@ async function openFreshStores(target: MongoTarget): Promise<Stores> {
   };
 }
 
-if (search.found) {
-  const { target } = search;
-  afterAll(() => target.stop());
-  describeStoresContract('mongo stores', () => openFreshStores(target));
-} else if (REQUIRE_MONGODB) {
-  describe('mongo store', () => {
-    it('when REQUIRE_MONGODB=1, then a MongoDB must be available', () => {
-      expect.fail(`MongoDB is required here but ${search.reason}`);
-    });
-  });
-} else {
-  console.warn(`MongoDB contract suite NOT run: ${search.reason}.`);
-  // Every contract case is listed as skipped, so the report shows exactly what was not checked.
-  describe.skip(`not run: ${search.reason}`, () => {
-    describeStoresContract('mongo stores', () => Promise.reject(new Error('skipped')));
-  });
-}
+describeWithService('MongoDB contract suite', await findMongoTarget(), (mongo) => {
+  afterAll(() => mongo().stop());
+  describeStoresContract('mongo stores', () => openFreshStores(mongo()));
+});

@@ -2,7 +2,6 @@
 // the config schema reads (and secrets are placeholders), every port and probe path they name is the service's, and
 // the image runs the built code as a non-root node process.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,7 +12,10 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config/config.js';
 import { parseDurationSeconds } from '../../src/config/duration.js';
 import { envSchema } from '../../src/config/env-schema.js';
-import { makeCertificates, openSslMissing, REQUIRE_OPENSSL } from '../helpers/certificates.js';
+import { findOpenSsl, makeCertificates } from '../helpers/certificates.js';
+import { START_UP_LIMIT_MS } from '../helpers/child-output.js';
+import { productionEnv, strongSecret } from '../helpers/production-env.js';
+import { describeWithService } from '../helpers/required-service.js';
 import { startServer } from '../helpers/server-process.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -122,8 +124,8 @@ describe('deploy/ against the service', () => {
 
   it('when the operator fills the placeholders, then the production configuration loads with the stores and proxy', () => {
     const env = filledEnvironment({
-      JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
-      JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
+      JWT_ACCESS_SECRET: strongSecret(),
+      JWT_REFRESH_SECRET: strongSecret(),
       CORS_ORIGINS: 'https://app.example.com',
     });
 
@@ -148,9 +150,7 @@ describe('deploy/ against the service', () => {
   });
 
   it('when the HEALTHCHECK asks for its path, then the app answers 200 over plain HTTP even in production', async () => {
-    const { app: served } = buildTestApp({
-      env: { NODE_ENV: 'production', CORS_ORIGINS: 'https://app.example.com', TRUST_PROXY: '1' },
-    });
+    const { app: served } = buildTestApp({ env: productionEnv() });
 
     expect(healthcheckUrl.pathname).toBe('/health');
     expect((await request(served).get(healthcheckUrl.pathname)).status).toBe(200);
@@ -158,13 +158,7 @@ describe('deploy/ against the service', () => {
   });
 
   it('when the HEALTHCHECK command runs against the real server, then it exits 0, and 1 once nothing answers', async () => {
-    const server = await startServer({
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
-      JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
-      CORS_ORIGINS: 'https://app.example.com',
-      TRUST_PROXY: '127.0.0.1',
-    });
+    const server = await startServer(productionEnv({ TRUST_PROXY: '127.0.0.1' }));
 
     expect(await runHealthcheck(new URL(server.baseUrl).port)).toBe(0);
     server.child.kill('SIGTERM');
@@ -172,17 +166,16 @@ describe('deploy/ against the service', () => {
     expect(await runHealthcheck(new URL(server.baseUrl).port)).toBe(1);
   });
 
-  it.skipIf(openSslMissing() !== undefined && !REQUIRE_OPENSSL)(
-    'when the container terminates TLS itself, then the HEALTHCHECK asks over HTTPS and exits 0',
-    async () => {
+  describeWithService('the HEALTHCHECK over TLS', findOpenSsl(), () => {
+    it('when the container terminates TLS itself, then the HEALTHCHECK asks over HTTPS and exits 0', async () => {
       const { probe } = makeCertificates('probe');
       const tls = { TLS_CERT_FILE: probe?.certFile ?? '', TLS_KEY_FILE: probe?.keyFile ?? '' };
       const server = await startServer({ NODE_ENV: 'test', ...tls });
 
       expect(await runHealthcheck(new URL(server.baseUrl).port, tls)).toBe(0);
       expect(await runHealthcheck(new URL(server.baseUrl).port)).toBe(1);
-    },
-  );
+    });
+  });
 
   it('when the image runs, then its final stage is a non-root USER running node directly in exec form', () => {
     const user = argsOf('USER').at(-1);
@@ -273,7 +266,10 @@ async function runHealthcheck(port: string, env: Record<string, string> = {}): P
   expect(command).toBe('node');
   expect(args.join(' ')).toContain(`127.0.0.1:${port}`);
   try {
-    await promisify(execFile)(process.execPath, args, { env: { ...env }, timeout: 10_000 });
+    await promisify(execFile)(process.execPath, args, {
+      env: { ...env },
+      timeout: START_UP_LIMIT_MS,
+    });
     return 0;
   } catch (error) {
     return (error as { code?: number }).code ?? -1;

@@ -2,40 +2,41 @@
 // through it get normal answers, HSTS and their real address in the audit log; the service itself refuses plain
 // HTTP that bypasses nginx. Only the upstream server, the listen ports and the certificate paths are replaced.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  makeCertificates,
-  openSslMissing,
-  REQUIRE_OPENSSL,
-  type CertificatePair,
-} from '../helpers/certificates.js';
+import { expect, it, onTestFinished } from 'vitest';
+import { findOpenSsl, makeCertificates, type CertificatePair } from '../helpers/certificates.js';
+import { untilOutput } from '../helpers/child-output.js';
 import { freePort } from '../helpers/free-port.js';
+import { productionEnv } from '../helpers/production-env.js';
+import {
+  bothServices,
+  describeWithService,
+  serviceFound,
+  serviceMissing,
+  type ServiceSearch,
+} from '../helpers/required-service.js';
 import { startServer } from '../helpers/server-process.js';
 
 const NGINX_CONF = new URL('../../deploy/nginx.conf', import.meta.url);
-// nginx on PATH or in /usr/sbin (Debian's, often not on a user's PATH), or exactly NGINX_PATH.
-const NGINX_CANDIDATES = process.env.NGINX_PATH
-  ? [process.env.NGINX_PATH]
-  : [...(process.env.PATH ?? '').split(':'), '/usr/sbin'].map((dir) => join(dir, 'nginx'));
-const NGINX = NGINX_CANDIDATES.find((path) => existsSync(path));
-const REQUIRE_NGINX = process.env.REQUIRE_NGINX === '1';
-const nginxMissing =
-  NGINX === undefined
-    ? 'no nginx on PATH or in /usr/sbin (apt-get install nginx, or set NGINX_PATH)'
-    : undefined;
-const opensslMissing = openSslMissing();
-const missing = nginxMissing ?? opensslMissing;
-const required =
-  (nginxMissing !== undefined && REQUIRE_NGINX) ||
-  (opensslMissing !== undefined && REQUIRE_OPENSSL);
-if (missing !== undefined && !required) console.warn(`nginx proxy tests NOT run: ${missing}.`);
+
+/** nginx on PATH or in /usr/sbin (Debian's, often not on a user's PATH), or exactly NGINX_PATH. */
+function findNginx(): ServiceSearch<string> {
+  const of = { name: 'nginx', requiredBy: 'REQUIRE_NGINX' } as const;
+  const candidates = process.env.NGINX_PATH
+    ? [process.env.NGINX_PATH]
+    : [...(process.env.PATH ?? '').split(':'), '/usr/sbin'].map((dir) => join(dir, 'nginx'));
+  const nginx = candidates.find((path) => existsSync(path));
+  return nginx === undefined
+    ? serviceMissing(
+        of,
+        'no nginx on PATH or in /usr/sbin (apt-get install nginx, or set NGINX_PATH)',
+      )
+    : serviceFound(of, nginx);
+}
 
 /** The client's own address, distinct from nginx's 127.0.0.1, so the service's view of each can be told apart. */
 const CLIENT_ADDRESS = '127.0.0.2';
@@ -65,56 +66,38 @@ function substitutedConf(
   return conf;
 }
 
-/** Waits until something accepts connections on the port (nginx says nothing when it is ready). */
-async function accepting(port: number, exited: () => string | undefined): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      }).on('error', () => {
-        resolve(false);
-      });
-    });
-    if (open) return;
-    const failure = exited();
-    if (failure !== undefined) throw new Error(`nginx exited: ${failure}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${String(port)}`);
-}
-
 /** The real server in production behind nginx on loopback, both stopped when the test ends. */
-async function startStack() {
-  if (NGINX === undefined) throw new Error(nginxMissing);
+async function startStackWith(nginxPath: string) {
   const { proxy: tls } = makeCertificates('proxy');
   if (tls === undefined) throw new Error('no certificate made');
-  const server = await startServer({
-    NODE_ENV: 'production',
-    JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
-    JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
-    CORS_ORIGINS: 'https://app.example.com',
-    // nginx's address only: a client on loopback is not a proxy (see CLIENT_ADDRESS).
-    TRUST_PROXY: '127.0.0.1',
-    BCRYPT_ROUNDS: '10',
-  });
+  const server = await startServer(
+    productionEnv({
+      // nginx's address only: a client on loopback is not a proxy (see CLIENT_ADDRESS).
+      TRUST_PROXY: '127.0.0.1',
+      BCRYPT_ROUNDS: '10',
+    }),
+  );
   const ports = { service: Number(new URL(server.baseUrl).port), https: await freePort(), http: 0 };
   while (ports.http === 0 || ports.http === ports.https) ports.http = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'auth-nginx-'));
   writeFileSync(join(dir, 'nginx.conf'), substitutedConf(ports, tls));
-  const global = `daemon off; pid ${dir}/nginx.pid; error_log stderr;`;
-  const nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-g', global], {
+  // At notice level nginx says "start worker processes" once its listening sockets are open: its readiness line.
+  const global = `daemon off; pid ${dir}/nginx.pid; error_log stderr notice;`;
+  const nginx = spawn(nginxPath, ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-g', global], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  nginx.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stopped = new Promise((resolve) => nginx.once('exit', resolve));
   onTestFinished(async () => {
     if (nginx.exitCode === null) nginx.kill('SIGTERM');
     await stopped;
     rmSync(dir, { recursive: true, force: true });
   });
-  await accepting(ports.https, () => (nginx.exitCode === null ? undefined : stderr));
+  await untilOutput(
+    nginx,
+    nginx.stderr,
+    (output) => output.includes('start worker processes'),
+    'nginx',
+  );
   const ca = readFileSync(tls.certFile);
   return { server, ports, ca, https: `https://127.0.0.1:${String(ports.https)}` };
 }
@@ -153,10 +136,10 @@ function call(
   });
 }
 
-describe.skipIf(missing !== undefined && !required)('nginx in front of the service', () => {
-  it('when REQUIRE_NGINX=1 or REQUIRE_OPENSSL=1, then nginx and openssl are available', () => {
-    expect(missing).toBeUndefined();
-  });
+const nginxAndOpenSsl = bothServices(findNginx(), findOpenSsl());
+
+describeWithService('nginx in front of the service', nginxAndOpenSsl, (found) => {
+  const startStack = () => startStackWith(found()[0]);
 
   it('when a client registers and logs in through nginx over HTTPS, then it gets normal answers with HSTS', async () => {
     const { https, ca } = await startStack();

@@ -5,10 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
+import {
+  describeWithService,
+  serviceFound,
+  serviceMissing,
+  type ServiceSearch,
+} from '../helpers/required-service.js';
 
-const REQUIRE_PROMTOOL = process.env.REQUIRE_PROMTOOL === '1';
+const PROMTOOL = { name: 'promtool', requiredBy: 'REQUIRE_PROMTOOL' } as const;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs promtool from the repository root; output and exit status, never a throw. */
@@ -18,32 +24,18 @@ function promtool(...args: string[]) {
   return { status: result.status, output, error: result.error };
 }
 
-function findPromtool(): { found: true } | { found: false; reason: string } {
+function findPromtool(): ServiceSearch<'promtool'> {
   const probe = promtool('--version');
   if (probe.error) {
-    return {
-      found: false,
-      reason: 'promtool is not on PATH (apt-get install prometheus provides it)',
-    };
+    return serviceMissing(
+      PROMTOOL,
+      'promtool is not on PATH (apt-get install prometheus provides it)',
+    );
   }
   if (probe.status !== 0) {
-    return { found: false, reason: `promtool --version exited with ${String(probe.status)}` };
+    return serviceMissing(PROMTOOL, `promtool --version exited with ${String(probe.status)}`);
   }
-  return { found: true };
-}
-
-const search = findPromtool();
-
-if (!search.found) {
-  if (REQUIRE_PROMTOOL) {
-    describe('promtool checks of deploy/', () => {
-      it('when REQUIRE_PROMTOOL=1, then promtool must be available', () => {
-        expect.fail(`promtool is required here but ${search.reason}`);
-      });
-    });
-  } else {
-    console.warn(`promtool checks NOT run: ${search.reason}.`);
-  }
+  return serviceFound(PROMTOOL, 'promtool');
 }
 
 /** The number of rules in deploy/alerts.yml, counted independently of promtool. */
@@ -54,8 +46,7 @@ function ruleCount(): number {
   return file.groups.reduce((sum, group) => sum + group.rules.length, 0);
 }
 
-// Without promtool every case below is listed as skipped, so the report shows what was not checked.
-describe.skipIf(!search.found)('promtool checks of deploy/', () => {
+describeWithService('promtool checks of deploy/', findPromtool(), () => {
   it('when promtool checks deploy/alerts.yml, then every rule in it is valid', () => {
     const result = promtool('check', 'rules', 'deploy/alerts.yml');
 

@@ -1,28 +1,27 @@
 // A real browser for the tests that need one: Debian's chromium (or CHROMIUM_PATH) driven by playwright-core, and
-// tiny pages served from loopback origins. Without a browser the caller says why and skips; REQUIRE_BROWSER=1 (set
-// by .ci/run) makes that a failure instead.
+// tiny pages served from loopback origins. Without a browser describeWithService says why and skips; REQUIRE_BROWSER=1
+// (set by .ci/run) makes that a failure instead.
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { serviceFound, serviceMissing, type ServiceSearch } from './required-service.js';
 
-export const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
+const BROWSER = { name: 'a browser', requiredBy: 'REQUIRE_BROWSER' } as const;
 
-export type BrowserSearch =
-  { found: true; executablePath: string } | { found: false; reason: string };
-
-export function findChromium(): BrowserSearch {
+/** The path of an executable chromium. */
+export function findChromium(): ServiceSearch<string> {
   const override = process.env.CHROMIUM_PATH;
   const executablePath = override !== undefined && override !== '' ? override : '/usr/bin/chromium';
   try {
     accessSync(executablePath, constants.X_OK);
-    return { found: true, executablePath };
+    return serviceFound(BROWSER, executablePath);
   } catch {
     const where = executablePath === override ? `CHROMIUM_PATH (${override})` : executablePath;
-    return {
-      found: false,
-      reason: `no executable chromium at ${where} (apt-get install chromium, or set CHROMIUM_PATH)`,
-    };
+    return serviceMissing(
+      BROWSER,
+      `no executable chromium at ${where} (apt-get install chromium, or set CHROMIUM_PATH)`,
+    );
   }
 }
 

@@ -1,10 +1,12 @@
 // Finds a Redis for the tests that need one: REDIS_URL, or Debian's redis-server started on a free loopback port
-// (no persistence). Without either, the caller says why and skips; REQUIRE_REDIS=1 (set by .ci/run) makes that a
-// failure instead.
+// (no persistence). Without either, describeWithService says why and skips; REQUIRE_REDIS=1 (set by .ci/run) makes
+// that a failure instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { untilOutput } from './child-output.js';
 import { freePort } from './free-port.js';
+import { serviceFound, serviceMissing, type ServiceSearch } from './required-service.js';
 
-export const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
+const REDIS = { name: 'a Redis', requiredBy: 'REQUIRE_REDIS' } as const;
 
 export interface RedisTarget {
   url: string;
@@ -14,29 +16,24 @@ export interface RedisTarget {
   restart?: () => Promise<void>;
 }
 
-export type RedisSearch = { found: true; target: RedisTarget } | { found: false; reason: string };
-
+/** Starts redis-server and waits for its own "Ready to accept connections". */
 async function startRedisServer(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`redis-server exited with ${String(code)}: ${output}`));
-    });
-  });
+  await untilOutput(
+    child,
+    child.stdout,
+    (output) => output.includes('Ready to accept connections'),
+    `redis-server on port ${String(port)}`,
+  );
   return child;
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => {
       resolve();
@@ -45,29 +42,25 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function findRedis(): Promise<RedisSearch> {
+export async function findRedis(): Promise<ServiceSearch<RedisTarget>> {
   const url = process.env.REDIS_URL;
   if (url !== undefined && url !== '') {
-    return { found: true, target: { url, stop: () => Promise.resolve() } };
+    return serviceFound(REDIS, { url, stop: () => Promise.resolve() });
   }
   if (spawnSync('redis-server', ['--version']).status !== 0) {
-    return {
-      found: false,
-      reason:
-        'REDIS_URL is not set and redis-server is not installed (apt-get install redis-server)',
-    };
+    return serviceMissing(
+      REDIS,
+      'REDIS_URL is not set and redis-server is not installed (apt-get install redis-server)',
+    );
   }
   const port = await freePort();
   let child = await startRedisServer(port);
-  return {
-    found: true,
-    target: {
-      url: `redis://127.0.0.1:${String(port)}`,
-      stop: () => stopProcess(child),
-      restart: async () => {
-        await stopProcess(child);
-        child = await startRedisServer(port);
-      },
+  return serviceFound(REDIS, {
+    url: `redis://127.0.0.1:${String(port)}`,
+    stop: () => stopProcess(child),
+    restart: async () => {
+      await stopProcess(child);
+      child = await startRedisServer(port);
     },
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import { START_UP_LIMIT_MS } from './child-output.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -14,18 +15,22 @@ const TSX = import.meta.resolve('tsx');
 export interface ServerProcess {
   child: ChildProcess;
   cwd: string;
-  /** Log lines so far, parsed. */
+  /** Complete log lines so far, parsed. */
   lines(): Array<Record<string, unknown>>;
   stderr(): string;
+  /** Resolves with the exit code once the process has exited and its output has all been read. */
   exited: Promise<number | null>;
-  /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
+  /**
+   * Resolves with the first log line matching, as soon as the server writes it; rejects when the process ends
+   * without writing one, or after `limitMs` (generous: a loaded machine is slow, not broken).
+   */
   waitForLine(
     match: (line: Record<string, unknown>) => boolean,
-    timeoutMs?: number,
+    limitMs?: number,
   ): Promise<Record<string, unknown>>;
 }
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
+export function spawnServer(env: Record<string, string | undefined>): ServerProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'auth-api-process-'));
   // Its own cwd: no developer .env is read, and development secrets land in the temp dir.
   const child = spawn(process.execPath, ['--import', TSX, MAIN], {
@@ -35,51 +40,76 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<() => void> = [];
+  let closed = false;
+  /** Called on every change: new output, or the end of the process. */
+  const watchers = new Set<() => void>();
+  const changed = () => {
+    for (const watcher of [...watchers]) watcher();
+  };
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    for (const wake of waiters.splice(0)) wake();
+    changed();
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // 'close' comes after 'exit' and after the last output has been read, so nothing it wrote is missed.
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', resolve);
+    child.once('close', (code) => {
+      closed = true;
+      resolve(code);
+      changed();
+    });
   });
   onTestFinished(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(cwd, { recursive: true, force: true });
   });
 
+  // Only lines the newline has ended: a chunk may stop in the middle of one.
   const lines = () =>
     stdout
+      .slice(0, stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-  async function waitForLine(
+  function waitForLine(
     match: (line: Record<string, unknown>) => boolean,
-    timeoutMs = 15_000,
-  ) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = lines().find(match);
-      if (found) return found;
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`no matching log line; stdout:\n${stdout}\nstderr:\n${stderr}`);
+    limitMs = START_UP_LIMIT_MS,
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        watchers.delete(check);
+        clearTimeout(timer);
+        outcome();
+      };
+      const fail = (why: string) => {
+        finish(() => {
+          reject(new Error(`${why}; stdout:\n${stdout}\nstderr:\n${stderr}`));
+        });
+      };
+      function check() {
+        const found = lines().find(match);
+        if (found) {
+          finish(() => {
+            resolve(found);
+          });
+        } else if (closed) fail('the server process ended without the log line awaited');
       }
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
+      const timer = setTimeout(() => {
+        fail(`no matching log line within ${String(limitMs)} ms`);
+      }, limitMs);
+      watchers.add(check);
+      check();
+    });
   }
 
   return { child, cwd, lines, stderr: () => stderr, exited, waitForLine };
 }
 
-/** Spawns the server and waits until it listens; resolves with its base URL. */
-export async function startServer(env: Record<string, string>) {
+/** Spawns the server and waits for its `listening` line; resolves with its base URL. */
+export async function startServer(env: Record<string, string | undefined>) {
   const server = spawnServer(env);
   const listening = await server.waitForLine((line) => line.msg === 'listening');
   return { ...server, baseUrl: `http://127.0.0.1:${String(listening.port)}` };
@@ -125,12 +155,12 @@ export async function receivedRequests(server: ServerProcess, count: number) {
 
 /**
  * Writes raw bytes to the server on one connection and collects everything it answers until it closes the
- * connection (or `timeoutMs` passes). For requests an HTTP client would refuse to send.
+ * connection (or the connection stays idle for `idleLimitMs`). For requests an HTTP client would refuse to send.
  */
 export function rawExchange(
   baseUrl: string,
   write: (socket: Socket) => void,
-  timeoutMs = 10_000,
+  idleLimitMs = START_UP_LIMIT_MS,
 ): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -138,7 +168,7 @@ export function rawExchange(
     const socket = connect(Number(port), hostname, () => {
       write(socket);
     });
-    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.setTimeout(idleLimitMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString();
     });

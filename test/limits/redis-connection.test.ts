@@ -10,16 +10,25 @@ import { createLogger } from '../../src/observability/logger.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { freePort } from '../helpers/free-port.js';
-import { findRedis, REQUIRE_REDIS, type RedisTarget } from '../helpers/redis-server.js';
+import { START_UP_LIMIT_MS } from '../helpers/child-output.js';
+import { findRedis } from '../helpers/redis-server.js';
+import { describeWithService } from '../helpers/required-service.js';
 
 const MINUTE = 60_000;
 const silentLogger = createLogger({ level: 'silent', destination: new LogCapture().stream });
 
-async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 50) {
-    if (waited >= limitMs) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Resolves when the client is ready again: at once, or on its own 'ready' event once it has reconnected. */
+function readyAgain(client: RedisClient): Promise<void> {
+  if (client.isReady) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`the client did not reconnect within ${String(START_UP_LIMIT_MS)} ms`));
+    }, START_UP_LIMIT_MS);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 describe('describeRedisUrl', () => {
@@ -50,78 +59,62 @@ describe('connectRedis to an unreachable Redis', () => {
   });
 });
 
-function describeRedisConnection(target: RedisTarget): void {
+/** Whether the Redis is one findRedis starts (and so can stop and restart), not one REDIS_URL names. */
+const ownRedis = process.env.REDIS_URL === undefined || process.env.REDIS_URL === '';
+
+describeWithService('connectRedis to a running Redis', await findRedis(), (redis) => {
+  afterAll(() => redis().stop());
+
   it('when connecting to a running Redis, then the client is ready and answers', async () => {
-    const client = await connectRedis(target.url, silentLogger);
+    const client = await connectRedis(redis().url, silentLogger);
     onTestFinished(() => client.close());
 
     expect(client.isReady).toBe(true);
     expect(await client.ping()).toBe('PONG');
   });
 
-  const { restart } = target;
-  if (restart === undefined) {
+  if (!ownRedis) {
     const reason =
       'REDIS_URL names a server these tests did not start, so they cannot stop and restart it';
     console.warn(`Redis outage case NOT run: ${reason}.`);
-    it.skip(`not run: ${reason}`, () => undefined);
-    return;
   }
 
-  it('when Redis stops and comes back, then counting falls back to memory and returns to Redis', async () => {
-    const clock = new FakeClock();
-    const logs = new LogCapture();
-    const logger = createLogger({ level: 'info', destination: logs.stream });
-    const client: RedisClient = await connectRedis(target.url, silentLogger);
-    const shared = createRedisCounterStore(client, clock, `outage-test:${randomUUID()}:`);
-    const counters = createFailoverCounterStore(shared, createMemoryCounterStore(clock), logger);
-    onTestFinished(() => counters.close());
-    const said = (text: string) => logs.lines.filter((line) => line.msg?.includes(text));
-    const countKey = () => counters.increment('ip:203.0.113.7', MINUTE);
+  it.skipIf(!ownRedis)(
+    'when Redis stops and comes back, then counting falls back to memory and returns to Redis',
+    async () => {
+      const clock = new FakeClock();
+      const logs = new LogCapture();
+      const logger = createLogger({ level: 'info', destination: logs.stream });
+      const target = redis();
+      const { restart } = target;
+      if (restart === undefined)
+        throw new Error('the Redis these tests started cannot be restarted');
+      const client: RedisClient = await connectRedis(target.url, silentLogger);
+      const shared = createRedisCounterStore(client, clock, `outage-test:${randomUUID()}:`);
+      const counters = createFailoverCounterStore(shared, createMemoryCounterStore(clock), logger);
+      onTestFinished(() => counters.close());
+      const said = (text: string) => logs.lines.filter((line) => line.msg?.includes(text));
+      const countKey = () => counters.increment('ip:203.0.113.7', MINUTE);
 
-    for (let attempt = 1; attempt <= 3; attempt += 1) await countKey();
-    expect((await shared.get('ip:203.0.113.7'))?.count).toBe(3);
+      for (let attempt = 1; attempt <= 3; attempt += 1) await countKey();
+      expect((await shared.get('ip:203.0.113.7'))?.count).toBe(3);
 
-    await target.stop();
-    const duringOutage = [(await countKey()).count, (await countKey()).count];
+      await target.stop();
+      const duringOutage = [(await countKey()).count, (await countKey()).count];
 
-    expect(duringOutage).toEqual([1, 2]);
-    expect(said('Redis unavailable')).toHaveLength(1);
+      expect(duringOutage).toEqual([1, 2]);
+      expect(said('Redis unavailable')).toHaveLength(1);
 
-    await restart();
-    await until(() => client.isReady, 'the client reconnects to the restarted Redis');
-    const afterOutage = await countKey();
+      await restart();
+      await readyAgain(client);
+      const afterOutage = await countKey();
 
-    // The helper's redis-server keeps nothing on disk, so the restarted server counts this key afresh: 1 from
-    // Redis, where the memory store would have answered 3.
-    expect(afterOutage.count).toBe(1);
-    expect(await shared.get('ip:203.0.113.7')).toEqual(afterOutage);
-    expect(said('rate limits are shared through Redis again')).toHaveLength(1);
-    expect(said('Redis unavailable')).toHaveLength(1);
-  });
-}
-
-const search = await findRedis();
-
-if (search.found) {
-  const { target } = search;
-  afterAll(() => target.stop());
-  describe('connectRedis to a running Redis', () => {
-    describeRedisConnection(target);
-  });
-} else if (REQUIRE_REDIS) {
-  describe('connectRedis to a running Redis', () => {
-    it('when REQUIRE_REDIS=1, then a Redis must be available', () => {
-      expect.fail(`Redis is required here but ${search.reason}`);
-    });
-  });
-} else {
-  console.warn(`Redis connection tests NOT run: ${search.reason}.`);
-  describe.skip(`not run: ${search.reason}`, () => {
-    describeRedisConnection({
-      url: 'redis://not-run',
-      stop: () => Promise.resolve(),
-      restart: () => Promise.resolve(),
-    });
-  });
-}
+      // The helper's redis-server keeps nothing on disk, so the restarted server counts this key afresh: 1 from
+      // Redis, where the memory store would have answered 3.
+      expect(afterOutage.count).toBe(1);
+      expect(await shared.get('ip:203.0.113.7')).toEqual(afterOutage);
+      expect(said('rate limits are shared through Redis again')).toHaveLength(1);
+      expect(said('Redis unavailable')).toHaveLength(1);
+    },
+  );
+});

@@ -5,11 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { findRedis, REQUIRE_REDIS } from '../helpers/redis-server.js';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
+import { findRedis } from '../helpers/redis-server.js';
+import { describeWithService } from '../helpers/required-service.js';
 import { startServer } from '../helpers/server-process.js';
-
-const search = await findRedis();
 
 /** Each test starts from an empty Redis: counters and locks from another test must not leak in. */
 async function emptyRedis(url: string): Promise<void> {
@@ -52,25 +51,11 @@ const account = {
   name: 'Two',
 };
 
-if (!search.found) {
-  if (REQUIRE_REDIS) {
-    describe('two instances sharing Redis', () => {
-      it('when REQUIRE_REDIS=1, then a Redis must be available', () => {
-        expect.fail(`Redis is required here but ${search.reason}`);
-      });
-    });
-  } else {
-    console.warn(`Shared-limits process tests NOT run: ${search.reason}.`);
-  }
-}
+describeWithService('two instances sharing Redis', await findRedis(), (redis) => {
+  afterAll(() => redis().stop());
 
-// Without a Redis every case below is listed as skipped, so the report shows what was not checked.
-const redisUrl = search.found ? search.target.url : '';
-if (search.found) afterAll(() => search.target.stop());
-
-describe.skipIf(!search.found)('two instances sharing Redis', () => {
   it('when login attempts are spread over both instances, then the per-IP limit is global', async () => {
-    const [a, b] = await startPair(redisUrl, {
+    const [a, b] = await startPair(redis().url, {
       RATE_LIMIT_LOGIN: '6',
       LOGIN_THROTTLE_FAILURES: '1000',
       RATE_LIMIT_REGISTER: '1000',
@@ -88,7 +73,7 @@ describe.skipIf(!search.found)('two instances sharing Redis', () => {
   });
 
   it('when failures for one account are spread over both instances, then the lock holds on both', async () => {
-    const [a, b] = await startPair(redisUrl, {
+    const [a, b] = await startPair(redis().url, {
       RATE_LIMIT_LOGIN: '1000',
       LOGIN_THROTTLE_FAILURES: '3',
     });
@@ -114,7 +99,7 @@ describe.skipIf(!search.found)('two instances sharing Redis', () => {
   });
 
   it('when a user registers on one instance, then the other logs them in (one shared store)', async () => {
-    const [a, b] = await startPair(redisUrl, {});
+    const [a, b] = await startPair(redis().url, {});
 
     expect((await post(a.baseUrl, '/api/auth/register', account)).status).toBe(201);
 

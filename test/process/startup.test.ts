@@ -8,6 +8,7 @@ import {
   startServer,
 } from '../helpers/server-process.js';
 import { freePort } from '../helpers/free-port.js';
+import { productionEnv } from '../helpers/production-env.js';
 
 describe('starting the server process', () => {
   it('when started in development with no configuration, then it serves the API and keeps its generated secrets', async () => {
@@ -50,13 +51,12 @@ describe('starting the server process', () => {
   });
 
   it('when production has a weak secret, then it refuses to start, naming the variable but not the value', async () => {
-    const server = spawnServer({
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: 'hunter2hunter2',
-      JWT_REFRESH_SECRET: 'another-weak-one',
-      CORS_ORIGINS: 'https://app.example.com',
-      TRUST_PROXY: '1',
-    });
+    const server = spawnServer(
+      productionEnv({
+        JWT_ACCESS_SECRET: 'hunter2hunter2',
+        JWT_REFRESH_SECRET: 'another-weak-one',
+      }),
+    );
 
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('JWT_ACCESS_SECRET: must be at least 32 bytes');

@@ -3,18 +3,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { connect, TLSSocket } from 'node:tls';
-import { describe, expect, it } from 'vitest';
-import {
-  makeCertificates,
-  openSslMissing,
-  REQUIRE_OPENSSL,
-  type CertificatePair,
-} from '../helpers/certificates.js';
+import { expect, it } from 'vitest';
+import { findOpenSsl, makeCertificates, type CertificatePair } from '../helpers/certificates.js';
+import { describeWithService } from '../helpers/required-service.js';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
-
-const missing = openSslMissing();
-if (missing !== undefined && !REQUIRE_OPENSSL)
-  console.warn(`TLS process tests NOT run: ${missing}.`);
 
 interface Reply {
   status: number;
@@ -85,11 +77,7 @@ async function startOverTls(files: {
   return { ...server, port: Number(listening.port) };
 }
 
-describe.skipIf(missing !== undefined && !REQUIRE_OPENSSL)('native TLS', () => {
-  it('when REQUIRE_OPENSSL=1, then openssl is available', () => {
-    expect(missing).toBeUndefined();
-  });
-
+describeWithService('native TLS', findOpenSsl(), () => {
   it('when the server terminates TLS, then clients trusting its certificate register and log in over HTTPS', async () => {
     const { first } = certificates('first');
     const server = await startOverTls(first);

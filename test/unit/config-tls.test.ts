@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { productionEnv } from '../helpers/production-env.js';
 
-const production = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
-  JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
-  CORS_ORIGINS: 'https://app.example.com',
-  ...overrides,
-});
+/** Production with no proxy: HTTPS is these tests' subject. */
+const production = (overrides: NodeJS.ProcessEnv = {}) =>
+  productionEnv({ TRUST_PROXY: undefined, ...overrides });
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {

@@ -1,23 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type LoadConfigOptions } from '../../src/config/config.js';
-
-const strongSecret = () => randomBytes(48).toString('base64');
+import { productionEnv, strongSecret } from '../helpers/production-env.js';
 
 const testEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   NODE_ENV: 'test',
-  ...overrides,
-});
-
-const productionEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  JWT_ACCESS_SECRET: strongSecret(),
-  JWT_REFRESH_SECRET: strongSecret(),
-  CORS_ORIGINS: 'https://app.example.com',
-  TRUST_PROXY: '1',
   ...overrides,
 });
 

@@ -1,11 +1,11 @@
 // The configuration is described three times: the zod schema (the truth), `.env.example` and the table in
 // docs/configuration.md. These tests hold the two descriptions to the schema's variables and defaults, so none drifts.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { envSchema } from '../../src/config/env-schema.js';
+import { productionEnv } from '../helpers/production-env.js';
 
 const readFromRoot = (path: string) =>
   readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -141,16 +141,9 @@ describe('the variable table in docs/configuration.md', () => {
     const hostCell = documented.find(({ name }) => name === 'HOST')?.defaultCell ?? '';
     const documentedDefault = statedValue(hostCell);
     const documentedProduction = /`([^`]+)` in production/.exec(hostCell)?.[1];
-    const secret = () => randomBytes(48).toString('base64');
 
     const test = loadConfig({ NODE_ENV: 'test' }).config.http.host;
-    const production = loadConfig({
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: secret(),
-      JWT_REFRESH_SECRET: secret(),
-      CORS_ORIGINS: 'https://app.example.com',
-      TRUST_PROXY: '1',
-    }).config.http.host;
+    const production = loadConfig(productionEnv()).config.http.host;
 
     expect(documentedDefault).toBe(test);
     expect(documentedProduction).toBe(production);
