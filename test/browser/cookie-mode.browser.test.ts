@@ -12,15 +12,18 @@ const account = { email: 'browser.user@example.com', password: 'Cookie-jar-kept-
 /** Served under /api/auth so that a readable cookie with that path would show in this page's document.cookie. */
 const APP_PAGE = '/api/auth/app.html';
 const BLANK = '<!doctype html><title>page</title>';
-/** text/plain forms (no custom header possible): an empty body, and the trick that makes a body look like JSON. */
+/**
+ * text/plain forms (no custom header possible): an empty body, and the trick that makes a body look like JSON. The
+ * CSRF check runs before any body is read, so both are refused by it.
+ */
 const FORMS = new Map([
   ['an empty body', { fields: '', status: 403, error: 'CSRF_CHECK_FAILED' }],
   [
     'a JSON-looking body',
     {
       fields: `<input type="hidden" name='{"refreshToken":"x","pad":"' value='"}'>`,
-      status: 415,
-      error: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 403,
+      error: 'CSRF_CHECK_FAILED',
     },
   ],
 ]);
