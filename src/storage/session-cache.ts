@@ -31,12 +31,20 @@ export function withSessionCache(stores: Stores, options: SessionCacheOptions): 
       if (entry.live.user.id === userId) entries.delete(sessionId);
     }
   };
-  /** Cleared before the write and again after it, so a lookup racing the write cannot re-cache the old state. */
+  /**
+   * Counts the revocations through this cache, begun and finished. A lookup caches what it read only when no
+   * revocation began or finished while it was reading: a read that started before a revocation may return the session
+   * as it was, but must not put it back in the cache for a whole TTL after the revocation cleared it.
+   */
+  let revocations = 0;
+  /** Cleared before the write and again after it; each edge counts, so a lookup spanning either does not cache. */
   async function clearing<T>(forget: () => void, write: () => Promise<T>): Promise<T> {
+    revocations += 1;
     forget();
     try {
       return await write();
     } finally {
+      revocations += 1;
       forget();
     }
   }
@@ -53,8 +61,9 @@ export function withSessionCache(stores: Stores, options: SessionCacheOptions): 
           entries.delete(sessionId);
           return undefined;
         }
+        const revocationsBefore = revocations;
         const live = await sessions.findLiveSession(sessionId, now);
-        if (live) {
+        if (live && revocations === revocationsBefore) {
           entries.delete(sessionId);
           entries.set(sessionId, { live, cachedAt: clock.now() });
           // Maps iterate in insertion order: the first key is the oldest entry.

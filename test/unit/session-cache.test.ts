@@ -165,6 +165,40 @@ describe('session cache', () => {
     expect(lookups.count).toBe(4);
   });
 
+  it('when a lookup that began before a revocation finishes after it, then what it read is not cached', async () => {
+    const clock = new FakeClock();
+    const { store, lookups } = countingStore();
+    const session = await sessionIn(store, clock);
+    const stale = await store.sessions.findLiveSession(session.id, new Date(clock.now()));
+    // The store answers the first lookup only when the test says so: with what it read before the revocation.
+    let answerFirstLookup: () => void = () => undefined;
+    const slowFirst: Stores = {
+      ...store,
+      sessions: {
+        ...store.sessions,
+        findLiveSession: (sessionId, now) =>
+          lookups.count === 1
+            ? new Promise((resolve) => {
+                lookups.count += 1;
+                answerFirstLookup = () => {
+                  resolve(stale);
+                };
+              })
+            : store.sessions.findLiveSession(sessionId, now),
+      },
+    };
+    const cached = withSessionCache(slowFirst, { clock, ttlMs: 60_000 });
+
+    const racingLookup = cached.sessions.findLiveSession(session.id, new Date(clock.now()));
+    await cached.sessions.revokeSession(session.id, 'logout', new Date(clock.now()));
+    answerFirstLookup();
+    expect(await racingLookup).toEqual(stale);
+
+    expect(
+      await cached.sessions.findLiveSession(session.id, new Date(clock.now())),
+    ).toBeUndefined();
+  });
+
   it('when the TTL is 0, then there is no cache at all', () => {
     const { store } = countingStore();
 
