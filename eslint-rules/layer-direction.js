@@ -15,7 +15,8 @@ export const LAYERS = [
   ['openapi'],
   ['app.ts'],
   ['server'],
-  ['main.ts'],
+  // Process entries: the server, and the database set-up command.
+  ['main.ts', 'db-indexes.ts'],
 ];
 
 const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));

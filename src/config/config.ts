@@ -66,6 +66,8 @@ export type StorageConfig =
       readonly poolSize: number;
       readonly serverSelectionTimeoutMs: number;
       readonly socketTimeoutMs: number;
+      /** Build indexes at start (MONGODB_AUTO_INDEX); otherwise refuse to start while one is missing. */
+      readonly autoIndex: boolean;
     };
 
 export interface LoadedConfig {
@@ -160,6 +162,7 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
             poolSize: env.MONGODB_POOL_SIZE,
             serverSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT * 1000,
             socketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT * 1000,
+            autoIndex: env.MONGODB_AUTO_INDEX,
           },
     redis:
       env.REDIS_URL === undefined

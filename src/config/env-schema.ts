@@ -103,6 +103,7 @@ export const envSchema = z.object({
   MONGODB_POOL_SIZE: integer(1, 500).default(10),
   MONGODB_SERVER_SELECTION_TIMEOUT: durationSeconds(1, 120).default(5),
   MONGODB_SOCKET_TIMEOUT: durationSeconds(1, 600).default(30),
+  MONGODB_AUTO_INDEX: flag.default(true),
   CORS_ORIGINS: corsOrigins.default([]),
   TRUST_PROXY: trustProxy.default(false),
   TLS_CERT_FILE: z.string().optional(),

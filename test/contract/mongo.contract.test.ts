@@ -1,5 +1,6 @@
-// Runs the storage contract against the MongoDB adapter, when a MongoDB is available (see test/helpers/mongo-target.ts).
-// Each test's stores get a database of their own, dropped when they close.
+// Runs the storage contract against the MongoDB adapter over the wire, when a MongoDB-compatible server is found
+// (test/helpers/mongo-target.ts: MONGODB_URI, a mongod or a ferretdb on PATH), and says which server it used. Each
+// test's stores get a database of their own, dropped when they close.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll } from 'vitest';
@@ -15,7 +16,7 @@ async function openFreshStores(target: MongoTarget): Promise<Stores> {
   const uri = target.uriFor(`auth_contract_${randomUUID().replaceAll('-', '')}`);
   const logger = createLogger({ level: 'silent', destination: new LogCapture().stream });
   const stores = await openMongoStores(
-    { uri, poolSize: 5, serverSelectionTimeoutMs: 5000, socketTimeoutMs: 10_000 },
+    { uri, poolSize: 5, serverSelectionTimeoutMs: 5000, socketTimeoutMs: 10_000, autoIndex: true },
     logger,
   );
   return {
@@ -29,7 +30,10 @@ async function openFreshStores(target: MongoTarget): Promise<Stores> {
   };
 }
 
-describeWithService('MongoDB contract suite', await findMongoTarget(), (mongo) => {
+const search = await findMongoTarget();
+if (search.found) console.info(`MongoDB contract suite runs against ${search.service.description}`);
+
+describeWithService('MongoDB contract suite', search, (mongo) => {
   afterAll(() => mongo().stop());
   describeStoresContract('mongo stores', () => openFreshStores(mongo()));
 });

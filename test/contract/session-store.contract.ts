@@ -12,6 +12,7 @@ import {
   unused,
   type ContractHelpers,
 } from './fixtures.js';
+import { describeRevocationRaceContract } from './revocation-race.contract.js';
 import { describeRotationContract } from './rotation.contract.js';
 import { describeSweepContract } from './sweep.contract.js';
 
@@ -19,6 +20,7 @@ export function describeSessionStoreContract(helpers: ContractHelpers): void {
   describe('sessions port', () => {
     describeSessionCases(helpers);
     describeRotationContract(helpers);
+    describeRevocationRaceContract(helpers);
     describeSweepContract(helpers);
   });
 }

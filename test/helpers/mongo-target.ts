@@ -1,18 +1,22 @@
-// Finds a MongoDB for the tests that need one: MONGODB_URI, or a mongod binary named by MONGOMS_SYSTEM_BINARY
-// started through mongodb-memory-server. Nothing is downloaded; without either, describeWithService says why and
-// skips, and REQUIRE_MONGODB=1 (for a CI job with a mongod) makes that a failure instead.
-import { MongoMemoryServer } from 'mongodb-memory-server-core';
+// Finds a MongoDB-compatible server for the tests that need one, in this order: MONGODB_URI (CI starts FerretDB and
+// sets it; point it at a real MongoDB to run the suite there), a mongod on PATH, a ferretdb on PATH (each started on a
+// free loopback port with its data in a temporary folder). The suite prints which it used. Without any,
+// describeWithService says why and skips; REQUIRE_MONGODB=1 (set by .ci/run) makes that a failure instead.
+import { withoutCredentials } from '../../src/observability/redact-secrets.js';
+import { findServerBinary, startMongoServer } from './mongo-server.js';
 import { serviceFound, serviceMissing, type ServiceSearch } from './required-service.js';
 
-const MONGODB = { name: 'a MongoDB', requiredBy: 'REQUIRE_MONGODB' } as const;
+const MONGODB = { name: 'a MongoDB-compatible server', requiredBy: 'REQUIRE_MONGODB' } as const;
 
 export interface MongoTarget {
+  /** Which server this is and where it came from, for the test output. */
+  description: string;
   /** A URI for a database of this name on the target server. */
   uriFor(databaseName: string): string;
   stop(): Promise<void>;
 }
 
-function withDatabase(uri: string, databaseName: string): string {
+export function withDatabase(uri: string, databaseName: string): string {
   const match = /^(mongodb(?:\+srv)?:\/\/[^/?#]+)(?:\/[^?#]*)?(\?[^#]*)?$/.exec(uri);
   if (!match) throw new Error('MONGODB_URI is not a mongodb:// or mongodb+srv:// URI');
   return `${match[1] ?? ''}/${databaseName}${match[2] ?? ''}`;
@@ -22,22 +26,22 @@ export async function findMongoTarget(): Promise<ServiceSearch<MongoTarget>> {
   const uri = process.env.MONGODB_URI;
   if (uri !== undefined && uri !== '') {
     return serviceFound(MONGODB, {
+      description: `MONGODB_URI (${withoutCredentials(uri)})`,
       uriFor: (name) => withDatabase(uri, name),
       stop: () => Promise.resolve(),
     });
   }
-  const binary = process.env.MONGOMS_SYSTEM_BINARY;
-  if (binary === undefined || binary === '') {
+  const binary = findServerBinary();
+  if (!binary) {
     return serviceMissing(
       MONGODB,
-      'neither MONGODB_URI nor MONGOMS_SYSTEM_BINARY is set (no mongod is installable on this machine)',
+      'MONGODB_URI is not set and neither mongod nor ferretdb is on PATH (.ci/run builds FerretDB; see docs/mongodb.md)',
     );
   }
-  const server = await MongoMemoryServer.create({ binary: { systemBinary: binary } });
+  const server = await startMongoServer(binary);
   return serviceFound(MONGODB, {
-    uriFor: (name) => withDatabase(server.getUri(), name),
-    stop: async () => {
-      await server.stop();
-    },
+    description: server.description,
+    uriFor: (name) => withDatabase(server.uri, name),
+    stop: () => server.remove(),
   });
 }

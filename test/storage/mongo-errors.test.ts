@@ -74,23 +74,23 @@ describe('isMongoUnavailable', () => {
 });
 
 describe('isDuplicateEmail', () => {
-  it('when the error is a duplicate key on the email index, then it is a duplicate email', () => {
-    const error = serverError({
-      code: 11000,
-      keyPattern: { email: 1 },
-      keyValue: { email: 'a@b.c' },
-    });
+  it.each<[string, unknown]>([
+    [
+      "a duplicate key on a claim's _id (MongoDB names it)",
+      serverError({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 'a@b.c' } }),
+    ],
+    // FerretDB 1.24 sends the code and the collection only; inserting a claim, that is its _id (the email).
+    ['a duplicate key without keyPattern (FerretDB)', serverError({ code: 11000 })],
+    ['a duplicate key with a null keyPattern', serverError({ code: 11000, keyPattern: null })],
+  ])('when the error is %s, then it is a duplicate email', (_, error) => {
     expect(isDuplicateEmail(error)).toBe(true);
   });
 
   it.each<[string, unknown]>([
-    ['a duplicate key on _id', serverError({ code: 11000, keyPattern: { _id: 1 } })],
     ['a duplicate key on tokenHash', serverError({ code: 11000, keyPattern: { tokenHash: 1 } })],
-    ['a duplicate key without keyPattern', serverError({ code: 11000 })],
-    ['a duplicate key with a null keyPattern', serverError({ code: 11000, keyPattern: null })],
-    ['another code on the email index', serverError({ code: 11001, keyPattern: { email: 1 } })],
+    ['another code on _id', serverError({ code: 11001, keyPattern: { _id: 1 } })],
     ['a plain Error with code 11000', Object.assign(new Error('E11000'), { code: 11000 })],
-    ['a plain Error', new Error('E11000 duplicate key error collection: users index: email')],
+    ['a plain Error', new Error('E11000 duplicate key error collection: email_claims index: _id')],
   ])('when the error is %s, then it is not a duplicate email', (_, error) => {
     expect(isDuplicateEmail(error)).toBe(false);
   });

@@ -4,14 +4,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import type {
+  EmailClaimDocument,
   RefreshTokenDocument,
   SessionDocument,
+  SessionRevocationDocument,
+  UserDeletionDocument,
   UserDocument,
 } from '../../src/storage/mongo/mongo-documents.js';
 import {
   createModels,
+  emailClaimSchema,
   refreshTokenSchema,
+  sessionRevocationSchema,
   sessionSchema,
+  userDeletionSchema,
   userSchema,
 } from '../../src/storage/mongo/mongo-models.js';
 
@@ -32,7 +38,6 @@ function userDocument(overrides: Record<string, unknown> = {}): UserDocument {
     createdAt: T0,
     updatedAt: T0,
     passwordChangedAt: T0,
-    deletedAt: null,
     ...overrides,
   };
 }
@@ -45,8 +50,6 @@ function sessionDocument(overrides: Record<string, unknown> = {}): SessionDocume
     createdAt: T0,
     lastUsedAt: T0,
     expiresAt: T1,
-    revokedAt: null,
-    revokedReason: null,
     userAgent: 'vitest/mongo-models',
     ip: '203.0.113.7',
     ...overrides,
@@ -64,11 +67,42 @@ function tokenDocument(overrides: Record<string, unknown> = {}): RefreshTokenDoc
     expiresAt: T1,
     usedAt: null,
     replacedById: null,
+    rotatedFrom: 'root:first',
     ...overrides,
   };
 }
 
-const build = { users: userDocument, sessions: sessionDocument, refreshTokens: tokenDocument };
+/** An email claim, a deletion and a revocation as the adapter inserts them. */
+const claimDocument = (overrides: Record<string, unknown> = {}): EmailClaimDocument => ({
+  _id: 'ada@example.com',
+  userId: randomUUID(),
+  createdAt: T0,
+  ...overrides,
+});
+const deletionDocument = (overrides: Record<string, unknown> = {}): UserDeletionDocument => ({
+  _id: randomUUID(),
+  deletedAt: T1,
+  ...overrides,
+});
+const revocationDocument = (
+  overrides: Record<string, unknown> = {},
+): SessionRevocationDocument => ({
+  _id: randomUUID(),
+  userId: randomUUID(),
+  revokedAt: T1,
+  reason: 'refresh_token_reused',
+  expiresAt: T1,
+  ...overrides,
+});
+
+const build = {
+  users: userDocument,
+  emailClaims: claimDocument,
+  userDeletions: deletionDocument,
+  sessions: sessionDocument,
+  sessionRevocations: revocationDocument,
+  refreshTokens: tokenDocument,
+};
 
 // validate(), not validateSync(): Mongoose 9 deprecates validateSync and warns on every call.
 /** The paths validation reports for the document, or [] when it is valid. */
@@ -94,10 +128,12 @@ function thrownBy(action: () => unknown): unknown {
 describe('mongo schemas: validation', () => {
   it.each([
     ['users', userDocument()],
-    ['users', userDocument({ role: 'admin', deletedAt: T1, email: 'a.b+c@sub.example.org' })],
+    ['users', userDocument({ role: 'admin', email: 'a.b+c@sub.example.org' })],
+    ['emailClaims', claimDocument()],
+    ['userDeletions', deletionDocument()],
     ['sessions', sessionDocument()],
     ['sessions', sessionDocument({ userAgent: null, ip: null })],
-    ['sessions', sessionDocument({ revokedAt: T1, revokedReason: 'refresh_token_reused' })],
+    ['sessionRevocations', revocationDocument()],
     ['sessions', sessionDocument({ userAgent: 'u'.repeat(512), ip: 'i'.repeat(64) })],
     ['refreshTokens', tokenDocument()],
     ['refreshTokens', tokenDocument({ usedAt: T1, replacedById: randomUUID() })],
@@ -128,7 +164,11 @@ describe('mongo schemas: validation', () => {
     ['a non-UUID _id', 'users', { _id: 'user-1' }, '_id'],
     ['an upper-case UUID _id', 'users', { _id: randomUUID().toUpperCase() }, '_id'],
     ['a 513-character userAgent', 'sessions', { userAgent: 'u'.repeat(513) }, 'userAgent'],
-    ['an unlisted revokedReason', 'sessions', { revokedReason: 'hacked' }, 'revokedReason'],
+    ['an unlisted revocation reason', 'sessionRevocations', { reason: 'hacked' }, 'reason'],
+    ['an upper-case email claim', 'emailClaims', { _id: 'Ada@example.com' }, '_id'],
+    ['a claim without its user', 'emailClaims', { userId: undefined }, 'userId'],
+    ['a deletion without its time', 'userDeletions', { deletedAt: undefined }, 'deletedAt'],
+    ['a token without rotatedFrom', 'refreshTokens', { rotatedFrom: undefined }, 'rotatedFrom'],
     ['a non-UUID userId', 'sessions', { userId: 'u1' }, 'userId'],
     ['a 63-character tokenHash', 'refreshTokens', { tokenHash: 'a'.repeat(63) }, 'tokenHash'],
     ['a non-hex tokenHash', 'refreshTokens', { tokenHash: 'g'.repeat(64) }, 'tokenHash'],
@@ -143,45 +183,52 @@ describe('mongo schemas: validation', () => {
 
   it.each([
     ['users', userDocument({ isAdmin: true })],
+    ['users', userDocument({ deletedAt: T1 })],
     ['sessions', sessionDocument({ isAdmin: true })],
+    ['sessions', sessionDocument({ revokedAt: T1 })],
     ['refreshTokens', tokenDocument({ isAdmin: true })],
   ] as const)(
     'when a %s document has an unknown field, then the constructor throws a StrictModeError naming it',
     (model, doc) => {
       const error = thrownBy(() => new models[model](doc));
       expect(error).toBeInstanceOf(mongoose.Error.StrictModeError);
-      expect(error).toMatchObject({ path: 'isAdmin' });
+      expect(error).toMatchObject({ path: Object.keys(doc).at(-1) });
     },
   );
 });
 
 describe('mongo schemas: declared indexes', () => {
-  it('when the user indexes are read, then email is unique among live accounts only', () => {
-    expect(userSchema.indexes()).toEqual([
-      [
-        { email: 1 },
-        {
-          unique: true,
-          name: 'users_live_email',
-          partialFilterExpression: { deletedAt: { $type: 'null' } },
-        },
-      ],
-    ]);
+  it('when the user, claim, deletion and revocation indexes are read, then each has only its _id (the unique key)', () => {
+    for (const schema of [
+      userSchema,
+      emailClaimSchema,
+      userDeletionSchema,
+      sessionRevocationSchema,
+    ]) {
+      expect(schema.indexes()).toEqual([]);
+    }
   });
 
-  it('when the session indexes are read, then there is one on userId and a TTL on expiresAt', () => {
-    expect(sessionSchema.indexes()).toEqual([
-      [{ userId: 1 }, { name: 'sessions_user' }],
-      [{ expiresAt: 1 }, { name: 'sessions_ttl', expireAfterSeconds: 0 }],
-    ]);
+  it('when the session indexes are read, then there is one on userId (expiry is indexed by mongo-setup.ts)', () => {
+    expect(sessionSchema.indexes()).toEqual([[{ userId: 1 }, { name: 'sessions_user' }]]);
   });
 
-  it('when the refresh token indexes are read, then tokenHash is unique, sessionId indexed, expiresAt a TTL', () => {
+  it('when the refresh token indexes are read, then tokenHash and rotatedFrom are unique, sessionId indexed', () => {
     expect(refreshTokenSchema.indexes()).toEqual([
       [{ tokenHash: 1 }, { unique: true, name: 'refresh_tokens_hash' }],
       [{ sessionId: 1 }, { name: 'refresh_tokens_session' }],
-      [{ expiresAt: 1 }, { name: 'refresh_tokens_ttl', expireAfterSeconds: 0 }],
+      [{ rotatedFrom: 1 }, { unique: true, name: 'refresh_tokens_rotated_from' }],
     ]);
+  });
+
+  it('when any schema index is read, then it is one MongoDB and FerretDB 1.24 both build (no partial, sparse or TTL)', () => {
+    for (const schema of [sessionSchema, refreshTokenSchema]) {
+      for (const [, options] of schema.indexes()) {
+        expect(options).not.toHaveProperty('partialFilterExpression');
+        expect(options).not.toHaveProperty('sparse');
+        expect(options).not.toHaveProperty('expireAfterSeconds');
+      }
+    }
   });
 
   it('when the models are created, then each model carries its schema, so createIndexes builds these', () => {
@@ -194,7 +241,10 @@ describe('mongo schemas: declared indexes', () => {
 describe('mongo schemas: options', () => {
   it.each([
     ['users', 'User', 'users'],
+    ['emailClaims', 'EmailClaim', 'email_claims'],
+    ['userDeletions', 'UserDeletion', 'user_deletions'],
     ['sessions', 'Session', 'sessions'],
+    ['sessionRevocations', 'SessionRevocation', 'session_revocations'],
     ['refreshTokens', 'RefreshToken', 'refresh_tokens'],
   ] as const)(
     'when the %s model is created, then it is named %s and stored in the %s collection',
@@ -206,7 +256,10 @@ describe('mongo schemas: options', () => {
 
   it.each([
     ['users', userSchema],
+    ['emailClaims', emailClaimSchema],
+    ['userDeletions', userDeletionSchema],
     ['sessions', sessionSchema],
+    ['sessionRevocations', sessionRevocationSchema],
     ['refreshTokens', refreshTokenSchema],
   ] as const)(
     'when the %s schema is read, then unknown fields throw and nothing buffers or versions',

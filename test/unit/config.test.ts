@@ -234,16 +234,18 @@ describe('loadConfig storage', () => {
       poolSize: 10,
       serverSelectionTimeoutMs: 5000,
       socketTimeoutMs: 30_000,
+      autoIndex: true,
     });
   });
 
-  it('when the MongoDB pool and timeouts are set, then they are used', () => {
+  it('when the MongoDB pool, timeouts and index building are set, then they are used', () => {
     const { config } = loadConfig(
       testEnv({
         MONGODB_URI: 'mongodb://127.0.0.1:27017/auth-api',
         MONGODB_POOL_SIZE: '50',
         MONGODB_SERVER_SELECTION_TIMEOUT: '2s',
         MONGODB_SOCKET_TIMEOUT: '1m',
+        MONGODB_AUTO_INDEX: 'false',
       }),
     );
 
@@ -251,6 +253,7 @@ describe('loadConfig storage', () => {
       poolSize: 50,
       serverSelectionTimeoutMs: 2000,
       socketTimeoutMs: 60_000,
+      autoIndex: false,
     });
   });
 

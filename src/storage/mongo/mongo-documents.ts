@@ -1,20 +1,120 @@
-// Document shapes as MongoDB stores them: the port's records with their id kept in _id (the port's own string ids,
-// UUIDs). Derived from the records, so a field added to a record appears here without being written twice.
-import type { RefreshTokenRecord, SessionRecord } from '../ports/session-store.js';
-import type { UserRecord } from '../ports/user-store.js';
+// Document shapes as MongoDB stores them, and their mapping to the port's records. FerretDB 1.24 applies an update
+// as a read and a later write of the whole document, with nothing in between held: two concurrent updates of one
+// document lose one of them, and "update if unchanged" is no compare-and-set. Only an insert under a unique key is
+// atomic on every server we support. So what must never be undone or doubled lives in documents that are only
+// inserted and deleted: an email's claim, an account's deletion, a session's revocation, and a refresh token's one
+// successor (its `rotatedFrom`). Updates are kept for what a lost write cannot harm (a password hash replaced whole,
+// a session's last use).
+import type {
+  RefreshTokenRecord,
+  RevocationReason,
+  SessionRecord,
+} from '../ports/session-store.js';
+import type { Role, UserRecord } from '../ports/user-store.js';
 
-type Document<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
-
-export type UserDocument = Document<UserRecord>;
-export type SessionDocument = Document<SessionRecord>;
-export type RefreshTokenDocument = Document<RefreshTokenRecord>;
-
-function toRecord<R extends { id: string }>({ _id, ...fields }: Document<R>): R {
-  return { id: _id, ...fields } as unknown as R;
+export interface UserDocument {
+  _id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+  passwordChangedAt: Date;
 }
 
-export const toUser = (document: UserDocument): UserRecord => toRecord<UserRecord>(document);
-export const toSession = (document: SessionDocument): SessionRecord =>
-  toRecord<SessionRecord>(document);
-export const toRefreshToken = (document: RefreshTokenDocument): RefreshTokenRecord =>
-  toRecord<RefreshTokenRecord>(document);
+/** A live account's hold on its email; `_id` is the email, so of two claims on one, one insert fails. */
+export interface EmailClaimDocument {
+  _id: string;
+  userId: string;
+  createdAt: Date;
+}
+
+/** An account's deletion, once and for good; `_id` is the user's id. */
+export interface UserDeletionDocument {
+  _id: string;
+  deletedAt: Date;
+}
+
+export interface SessionDocument {
+  _id: string;
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** A session's end, once and for good; `_id` is the session's id. Its expiry is the session's, for the sweep. */
+export interface SessionRevocationDocument {
+  _id: string;
+  userId: string;
+  revokedAt: Date;
+  reason: RevocationReason;
+  expiresAt: Date;
+}
+
+export interface RefreshTokenDocument {
+  _id: string;
+  sessionId: string;
+  userId: string;
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  replacedById: string | null;
+  /**
+   * What the token's unique index is on: the id of the token it replaced, so of concurrent rotations of one token
+   * exactly one successor is stored. A session's first token holds `root:<own id>`, a token added in the reuse grace
+   * `added:<own id>`: values of their own.
+   */
+  rotatedFrom: string;
+}
+
+export const firstTokenKey = (tokenId: string) => `root:${tokenId}`;
+export const addedTokenKey = (tokenId: string) => `added:${tokenId}`;
+
+export function toUser(document: UserDocument, deletion?: UserDeletionDocument | null): UserRecord {
+  return {
+    id: document._id,
+    email: document.email,
+    name: document.name,
+    role: document.role,
+    passwordHash: document.passwordHash,
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+    passwordChangedAt: document.passwordChangedAt,
+    deletedAt: deletion?.deletedAt ?? null,
+  };
+}
+
+export function toSession(
+  document: SessionDocument,
+  revocation?: SessionRevocationDocument | null,
+): SessionRecord {
+  return {
+    id: document._id,
+    userId: document.userId,
+    createdAt: document.createdAt,
+    lastUsedAt: document.lastUsedAt,
+    expiresAt: document.expiresAt,
+    revokedAt: revocation?.revokedAt ?? null,
+    revokedReason: revocation?.reason ?? null,
+    userAgent: document.userAgent,
+    ip: document.ip,
+  };
+}
+
+export function toRefreshToken(document: RefreshTokenDocument): RefreshTokenRecord {
+  return {
+    id: document._id,
+    sessionId: document.sessionId,
+    userId: document.userId,
+    tokenHash: document.tokenHash,
+    createdAt: document.createdAt,
+    expiresAt: document.expiresAt,
+    usedAt: document.usedAt,
+    replacedById: document.replacedById,
+  };
+}

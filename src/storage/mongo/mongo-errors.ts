@@ -25,13 +25,42 @@ export function isMongoUnavailable(error: unknown): boolean {
 
 const DUPLICATE_KEY = 11000;
 
-/** A unique-index violation on the email index (the only unique key a request's data can collide on). */
-export function isDuplicateEmail(error: unknown): boolean {
+/**
+ * A unique-index violation on `field`'s index. MongoDB names the index's key in `keyPattern`; FerretDB 1.24 sends
+ * only the code and the collection. Where it is asked (an insert into a collection whose other unique keys are random
+ * ids and hashes that do not collide), a duplicate key with no key pattern is `field`'s.
+ */
+export function isDuplicateKey(error: unknown, field: string): boolean {
+  if (!isDuplicateKeyError(error)) return false;
+  const { keyPattern } = error as { keyPattern?: unknown };
+  if (typeof keyPattern !== 'object' || keyPattern === null) return true;
+  return field in keyPattern;
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
   return (
-    error instanceof mongo.MongoServerError &&
-    error.code === DUPLICATE_KEY &&
-    typeof error.keyPattern === 'object' &&
-    error.keyPattern !== null &&
-    'email' in error.keyPattern
+    (error instanceof mongo.MongoServerError || error instanceof mongo.MongoBulkWriteError) &&
+    error.code === DUPLICATE_KEY
   );
+}
+
+/** An email already claimed by a live account (the claim's `_id` is the email). */
+export const isDuplicateEmail = (error: unknown): boolean => isDuplicateKey(error, '_id');
+
+/**
+ * How many documents an unordered insertMany stored, duplicates set aside: they are records that already exist (a
+ * session revoked before), not failures. Any other error is thrown.
+ */
+export async function duplicatesAside(insert: () => Promise<Array<unknown>>): Promise<number> {
+  try {
+    return (await insert()).length;
+  } catch (error) {
+    if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+    const { writeErrors } = error as { writeErrors: unknown };
+    const failures = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as Array<{
+      code?: unknown;
+    }>;
+    if (failures.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
+    return error.insertedCount;
+  }
 }

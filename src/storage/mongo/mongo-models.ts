@@ -1,7 +1,17 @@
-// Mongoose schemas and models for users, sessions and refresh tokens: validation, and the indexes every lookup and
-// guarantee relies on. Models are bound to a connection passed in; there is no global mongoose state.
+// Mongoose schemas and models: validation, and the indexes every lookup and guarantee relies on, using only what
+// MongoDB 6+ and FerretDB 1.24 both serve (no partial, sparse or TTL index: the indexes on expiry are made in
+// mongo-setup.ts, as a TTL only where the server has one). The insert-only collections (email claims, deletions,
+// revocations) are what the guarantees rest on (mongo-documents.ts says why). Models are bound to a connection passed
+// in; there is no global mongoose state.
 import { Schema, type Connection } from 'mongoose';
-import type { RefreshTokenDocument, SessionDocument, UserDocument } from './mongo-documents.js';
+import type {
+  EmailClaimDocument,
+  RefreshTokenDocument,
+  SessionDocument,
+  SessionRevocationDocument,
+  UserDeletionDocument,
+  UserDocument,
+} from './mongo-documents.js';
 
 const ROLES = ['user', 'admin'];
 const REVOCATION_REASONS = [
@@ -28,36 +38,36 @@ const id = { type: String, required: true, match: UUID };
 const requiredDate = { type: Date, required: true };
 const optionalDate = { type: Date, default: null };
 
+/** Stored normalized: one @, no white space, nothing upper-case in any script. */
+const email = {
+  type: String,
+  required: true,
+  maxlength: 254,
+  match: /^[^\s@\p{Lu}]+@[^\s@\p{Lu}]+$/u,
+};
+
 export const userSchema = new Schema<UserDocument>(
   {
     _id: id,
-    // Stored normalized: one @, no white space, nothing upper-case in any script.
-    email: {
-      type: String,
-      required: true,
-      maxlength: 254,
-      match: /^[^\s@\p{Lu}]+@[^\s@\p{Lu}]+$/u,
-    },
+    email,
     name: { type: String, required: true, minlength: 1, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
     passwordHash: { type: String, required: true, match: /^\$2[aby]\$\d{2}\$.{53}$/ },
     createdAt: requiredDate,
     updatedAt: requiredDate,
     passwordChangedAt: requiredDate,
-    deletedAt: optionalDate,
   },
   { ...options, collection: 'users' },
 );
-// Unique among live accounts only: a soft-deleted account leaves the index, so its email can register again.
-// `$type: 'null'` (not `deletedAt: null`, which MongoDB cannot use in a partial index) matches the explicit null
-// every live account stores.
-userSchema.index(
-  { email: 1 },
-  {
-    unique: true,
-    name: 'users_live_email',
-    partialFilterExpression: { deletedAt: { $type: 'null' } },
-  },
+
+export const emailClaimSchema = new Schema<EmailClaimDocument>(
+  { _id: email, userId: id, createdAt: requiredDate },
+  { ...options, collection: 'email_claims' },
+);
+
+export const userDeletionSchema = new Schema<UserDeletionDocument>(
+  { _id: id, deletedAt: requiredDate },
+  { ...options, collection: 'user_deletions' },
 );
 
 export const sessionSchema = new Schema<SessionDocument>(
@@ -67,16 +77,23 @@ export const sessionSchema = new Schema<SessionDocument>(
     createdAt: requiredDate,
     lastUsedAt: requiredDate,
     expiresAt: requiredDate,
-    revokedAt: optionalDate,
-    revokedReason: { type: String, enum: [...REVOCATION_REASONS, null], default: null },
     userAgent: { type: String, maxlength: 512, default: null },
     ip: { type: String, maxlength: 64, default: null },
   },
   { ...options, collection: 'sessions' },
 );
 sessionSchema.index({ userId: 1 }, { name: 'sessions_user' });
-// MongoDB removes a session itself once it is past its absolute end.
-sessionSchema.index({ expiresAt: 1 }, { name: 'sessions_ttl', expireAfterSeconds: 0 });
+
+export const sessionRevocationSchema = new Schema<SessionRevocationDocument>(
+  {
+    _id: id,
+    userId: id,
+    revokedAt: requiredDate,
+    reason: { type: String, required: true, enum: REVOCATION_REASONS },
+    expiresAt: requiredDate,
+  },
+  { ...options, collection: 'session_revocations' },
+);
 
 export const refreshTokenSchema = new Schema<RefreshTokenDocument>(
   {
@@ -88,17 +105,22 @@ export const refreshTokenSchema = new Schema<RefreshTokenDocument>(
     expiresAt: requiredDate,
     usedAt: optionalDate,
     replacedById: { type: String, match: UUID, default: null },
+    rotatedFrom: { type: String, required: true, maxlength: 60 },
   },
   { ...options, collection: 'refresh_tokens' },
 );
 refreshTokenSchema.index({ tokenHash: 1 }, { unique: true, name: 'refresh_tokens_hash' });
 refreshTokenSchema.index({ sessionId: 1 }, { name: 'refresh_tokens_session' });
-refreshTokenSchema.index({ expiresAt: 1 }, { name: 'refresh_tokens_ttl', expireAfterSeconds: 0 });
+// One successor per token: the atomic step of rotation (mongo-documents.ts says why an insert).
+refreshTokenSchema.index({ rotatedFrom: 1 }, { unique: true, name: 'refresh_tokens_rotated_from' });
 
 export function createModels(connection: Connection) {
   return {
     users: connection.model('User', userSchema),
+    emailClaims: connection.model('EmailClaim', emailClaimSchema),
+    userDeletions: connection.model('UserDeletion', userDeletionSchema),
     sessions: connection.model('Session', sessionSchema),
+    sessionRevocations: connection.model('SessionRevocation', sessionRevocationSchema),
     refreshTokens: connection.model('RefreshToken', refreshTokenSchema),
   };
 }

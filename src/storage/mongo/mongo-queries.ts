@@ -2,7 +2,6 @@
 // server. The connection sanitizes filters (any operator object from outside becomes a literal $eq match); the
 // operators written here are ours, marked trusted. Values are checked to be strings at run time as well as in types.
 import mongoose from 'mongoose';
-import type { RevocationReason } from '../ports/session-store.js';
 
 const { trusted } = mongoose;
 
@@ -11,43 +10,33 @@ function text(value: string): string {
   return value;
 }
 
-/** Live accounts store an explicit null: the form the unique partial email index covers. */
-const LIVE = () => trusted({ $type: 'null' as const });
+export const byId = (id: string) => ({ _id: text(id) });
 
-export const liveUserByEmail = (email: string) => ({ email: text(email), deletedAt: LIVE() });
-
-export const liveUserById = (userId: string) => ({ _id: text(userId), deletedAt: LIVE() });
-
-export const softDeleteUser = (now: Date) => ({ $set: { deletedAt: now, updatedAt: now } });
+/** The claim, the deletion or the revocation of one account or session. */
+export const ownedBy = (id: string, userId: string) => ({ _id: text(id), userId: text(userId) });
 
 export const setPasswordHash = (passwordHash: string, now: Date) => ({
   $set: { passwordHash: text(passwordHash), passwordChangedAt: now, updatedAt: now },
 });
 
-export const liveSessionsOfUser = (userId: string, now: Date) => ({
-  userId: text(userId),
-  revokedAt: null,
+export const unexpiredSession = (sessionId: string, now: Date) => ({
+  _id: text(sessionId),
   expiresAt: trusted({ $gt: now }),
 });
+
+export const unexpiredSessionsOfUser = (userId: string, now: Date) => ({
+  userId: text(userId),
+  expiresAt: trusted({ $gt: now }),
+});
+
+export const sessionsOfUser = (userId: string) => ({ userId: text(userId) });
 
 /** Most recently used first. */
 export const byLastUse = { lastUsedAt: -1 } as const;
 
-export const unrevokedSessionsOfUser = (userId: string, exceptSessionId?: string) => ({
-  userId: text(userId),
-  revokedAt: null,
-  ...(exceptSessionId === undefined ? {} : { _id: trusted({ $ne: text(exceptSessionId) }) }),
-});
-
-export const liveSession = (sessionId: string, now: Date) => ({
-  _id: text(sessionId),
-  revokedAt: null,
-  expiresAt: trusted({ $gt: now }),
-});
-
 export const refreshTokenByHash = (tokenHash: string) => ({ tokenHash: text(tokenHash) });
 
-/** The compare-and-set of rotation: matches only while the token is unused. */
+/** Marks a rotated token used, for reuse detection and its record (its successor's insert decided the winner). */
 export const unusedRefreshToken = (tokenId: string) => ({ _id: text(tokenId), usedAt: null });
 
 export const markRefreshTokenUsed = (now: Date, successorId: string) => ({
@@ -55,12 +44,6 @@ export const markRefreshTokenUsed = (now: Date, successorId: string) => ({
 });
 
 export const touchSession = (now: Date) => ({ $set: { lastUsedAt: now } });
-
-export const unrevokedSession = (sessionId: string) => ({ _id: text(sessionId), revokedAt: null });
-
-export const revokeSession = (now: Date, reason: RevocationReason) => ({
-  $set: { revokedAt: now, revokedReason: reason },
-});
 
 export const expiredBefore = (now: Date) => ({ expiresAt: trusted({ $lt: now }) });
 

@@ -1,5 +1,9 @@
-// The sessions port on MongoDB through Mongoose. Rotation's winner is decided by one conditional update
-// (findOneAndUpdate on "not yet used"); the reads around it only classify what happened.
+// The sessions port on MongoDB through Mongoose, with no transaction and no update that a guarantee rests on
+// (mongo-documents.ts says why). A revocation is an insert-only record, so nothing can undo it. The atomic step of
+// rotation is the successor's insert under its unique `rotatedFrom`: of concurrent rotations of one token exactly one
+// is stored, and the others learn the token was reused. Rotation is ordered against revocation by looking for the
+// revocation after that insert: the rotation takes effect at that look, and one that finds the session ended removes
+// its successor and answers 'revoked'. A revocation after the look ends a session whose rotation came first.
 import type {
   NewRefreshToken,
   NewSession,
@@ -7,83 +11,131 @@ import type {
   SessionStore,
 } from '../ports/session-store.js';
 import {
+  addedTokenKey,
+  firstTokenKey,
   toRefreshToken,
   toSession,
   toUser,
   type RefreshTokenDocument,
   type SessionDocument,
+  type SessionRevocationDocument,
   type UserDocument,
 } from './mongo-documents.js';
+import { isDuplicateKey, duplicatesAside } from './mongo-errors.js';
 import type { MongoModels } from './mongo-models.js';
 import * as query from './mongo-queries.js';
 
+type Refusal = Exclude<RotationOutcome, { outcome: 'rotated' }>;
+
+const tokenDocument = (token: NewRefreshToken, rotatedFrom: string): RefreshTokenDocument => ({
+  _id: token.id,
+  sessionId: token.sessionId,
+  userId: token.userId,
+  tokenHash: token.tokenHash,
+  createdAt: token.createdAt,
+  expiresAt: token.expiresAt,
+  usedAt: null,
+  replacedById: null,
+  rotatedFrom,
+});
+
+const sessionDocument = (session: NewSession): SessionDocument => ({
+  _id: session.id,
+  userId: session.userId,
+  createdAt: session.createdAt,
+  lastUsedAt: session.createdAt,
+  expiresAt: session.expiresAt,
+  userAgent: session.userAgent,
+  ip: session.ip,
+});
+
+const reused = (token: RefreshTokenDocument, usedAt: Date): Refusal => ({
+  outcome: 'reused',
+  sessionId: token.sessionId,
+  userId: token.userId,
+  usedAt,
+});
+
 export function createMongoSessionStore(models: MongoModels): SessionStore {
-  const { users, sessions, refreshTokens } = models;
+  const { users, userDeletions, sessions, sessionRevocations, refreshTokens } = models;
 
-  const tokenDocument = (token: NewRefreshToken): RefreshTokenDocument => ({
-    _id: token.id,
-    sessionId: token.sessionId,
-    userId: token.userId,
-    tokenHash: token.tokenHash,
-    createdAt: token.createdAt,
-    expiresAt: token.expiresAt,
-    usedAt: null,
-    replacedById: null,
-  });
+  const isRevoked = async (sessionId: string) =>
+    (await sessionRevocations.exists(query.byId(sessionId))) !== null;
 
-  const sessionDocument = (session: NewSession): SessionDocument => ({
-    _id: session.id,
-    userId: session.userId,
-    createdAt: session.createdAt,
-    lastUsedAt: session.createdAt,
-    expiresAt: session.expiresAt,
-    revokedAt: null,
-    revokedReason: null,
-    userAgent: session.userAgent,
-    ip: session.ip,
-  });
-
-  async function classifyRotation(tokenHash: string, successor: NewRefreshToken, now: Date) {
-    const token = await refreshTokens
-      .findOne(query.refreshTokenByHash(tokenHash))
-      .lean<RefreshTokenDocument>();
-    if (!token || token.sessionId !== successor.sessionId || token.userId !== successor.userId) {
-      return { outcome: 'unknown' } as const;
-    }
-    const session = await sessions.findOne({ _id: token.sessionId }).lean<SessionDocument>();
-    if (!session) return { outcome: 'unknown' } as const;
-    if (session.revokedAt !== null) return { outcome: 'revoked' } as const;
+  /** Why `token` cannot rotate at `now`, from its session as it stands; undefined when nothing stands in the way. */
+  async function refusalFor(token: RefreshTokenDocument, now: Date): Promise<Refusal | undefined> {
+    const [session, revoked] = await Promise.all([
+      sessions.findOne(query.byId(token.sessionId)).lean<SessionDocument>(),
+      isRevoked(token.sessionId),
+    ]);
+    if (!session) return { outcome: 'unknown' };
+    if (revoked) return { outcome: 'revoked' };
     if (token.usedAt !== null) return reused(token, token.usedAt);
-    if (token.expiresAt <= now || session.expiresAt <= now) return { outcome: 'expired' } as const;
-    return { outcome: 'claimable', token } as const;
+    if (token.expiresAt <= now || session.expiresAt <= now) return { outcome: 'expired' };
+    return undefined;
   }
 
-  const reused = (token: RefreshTokenDocument, usedAt: Date): RotationOutcome => ({
-    outcome: 'reused',
-    sessionId: token.sessionId,
-    userId: token.userId,
-    usedAt,
-  });
+  /**
+   * Stores `token` under `rotatedFrom`, then keeps it only if its session has not been revoked. Resolves to 'stored',
+   * 'taken' (another token already holds that key) or 'ended' (the session ended first; nothing is kept).
+   */
+  async function storeInLiveSession(
+    token: NewRefreshToken,
+    rotatedFrom: string,
+  ): Promise<'stored' | 'taken' | 'ended'> {
+    try {
+      await refreshTokens.create(tokenDocument(token, rotatedFrom));
+    } catch (error) {
+      if (isDuplicateKey(error, 'rotatedFrom')) return 'taken';
+      throw error;
+    }
+    if (!(await isRevoked(token.sessionId))) return 'stored';
+    await refreshTokens.deleteOne(query.byId(token.id));
+    return 'ended';
+  }
+
+  /** Ends the given sessions of `userId`; resolves to how many this call ended. */
+  async function revoke(
+    ended: Array<Pick<SessionDocument, '_id' | 'expiresAt'>>,
+    userId: string,
+    reason: SessionRevocationDocument['reason'],
+    now: Date,
+  ): Promise<number> {
+    if (ended.length === 0) return 0;
+    const documents = ended.map(({ _id, expiresAt }) => ({
+      _id,
+      userId,
+      revokedAt: now,
+      reason,
+      expiresAt,
+    }));
+    // Unordered: each session's revocation is inserted on its own; those already ended are duplicates, not errors.
+    return duplicatesAside(() => sessionRevocations.insertMany(documents, { ordered: false }));
+  }
 
   return {
     async openSession(session, firstToken) {
       await sessions.create(sessionDocument(session));
       try {
-        await refreshTokens.create(tokenDocument(firstToken));
+        await refreshTokens.create(tokenDocument(firstToken, firstTokenKey(firstToken.id)));
       } catch (error) {
-        // Without a transaction (a standalone server has none), undo the session so neither exists.
-        await sessions.deleteOne({ _id: session.id });
+        // Without a transaction, undo the session so neither exists.
+        await sessions.deleteOne(query.byId(session.id));
         throw error;
       }
     },
 
     async findLiveSession(sessionId, now) {
-      const session = await sessions
-        .findOne(query.liveSession(sessionId, now))
-        .lean<SessionDocument>();
-      if (!session) return undefined;
-      const user = await users.findOne(query.liveUserById(session.userId)).lean<UserDocument>();
-      if (!user) return undefined;
+      const [session, revoked] = await Promise.all([
+        sessions.findOne(query.unexpiredSession(sessionId, now)).lean<SessionDocument>(),
+        isRevoked(sessionId),
+      ]);
+      if (!session || revoked) return undefined;
+      const [user, deletion] = await Promise.all([
+        users.findOne(query.byId(session.userId)).lean<UserDocument>(),
+        userDeletions.exists(query.byId(session.userId)),
+      ]);
+      if (!user || deletion !== null) return undefined;
       return { session: toSession(session), user: toUser(user) };
     },
 
@@ -95,68 +147,64 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
     },
 
     async rotateRefreshToken(tokenHash, successor, now) {
-      const state = await classifyRotation(tokenHash, successor, now);
-      if (state.outcome !== 'claimable') return state;
-      // The compare-and-set: of concurrent calls, exactly one finds the token still unused.
-      const claimed = await refreshTokens
-        .findOneAndUpdate(
-          query.unusedRefreshToken(state.token._id),
-          query.markRefreshTokenUsed(now, successor.id),
-          { projection: { _id: 1 } },
-        )
-        .lean();
-      // Another call claimed it a moment ago.
-      if (!claimed) return reused(state.token, now);
-      try {
-        await refreshTokens.create(tokenDocument(successor));
-      } catch (error) {
-        // Give the token back rather than leave it used with no successor (a retry would look like reuse).
-        await refreshTokens.updateOne(
-          { _id: state.token._id, replacedById: successor.id },
-          { $set: { usedAt: null, replacedById: null } },
-        );
-        throw error;
+      const token = await refreshTokens
+        .findOne(query.refreshTokenByHash(tokenHash))
+        .lean<RefreshTokenDocument>();
+      if (!token || token.sessionId !== successor.sessionId || token.userId !== successor.userId) {
+        return { outcome: 'unknown' };
       }
-      await sessions.updateOne({ _id: state.token.sessionId }, query.touchSession(now));
+      const refusal = await refusalFor(token, now);
+      if (refusal) return refusal;
+      const stored = await storeInLiveSession(successor, token._id);
+      if (stored === 'taken') return reused(token, now);
+      if (stored === 'ended') return { outcome: 'revoked' };
+      await Promise.all([
+        refreshTokens.updateOne(
+          query.unusedRefreshToken(token._id),
+          query.markRefreshTokenUsed(now, successor.id),
+        ),
+        sessions.updateOne(query.byId(token.sessionId), query.touchSession(now)),
+      ]);
       return { outcome: 'rotated' };
     },
 
     async addRefreshToken(token, now) {
-      const session = await sessions
-        .findOne(query.liveSession(token.sessionId, now), { _id: 1 })
-        .lean();
-      if (!session) return false;
-      await refreshTokens.create(tokenDocument(token));
-      return true;
+      const [session, revoked] = await Promise.all([
+        sessions.exists(query.unexpiredSession(token.sessionId, now)),
+        isRevoked(token.sessionId),
+      ]);
+      if (session === null || revoked) return false;
+      return (await storeInLiveSession(token, addedTokenKey(token.id))) === 'stored';
     },
 
     async revokeSession(sessionId, reason, now) {
-      const result = await sessions.updateOne(
-        query.unrevokedSession(sessionId),
-        query.revokeSession(now, reason),
-      );
-      return result.modifiedCount === 1;
+      const session = await sessions.findOne(query.byId(sessionId)).lean<SessionDocument>();
+      if (!session) return false;
+      return (await revoke([session], session.userId, reason, now)) === 1;
     },
 
     async revokeUserSessions(userId, reason, now, exceptSessionId) {
-      const result = await sessions.updateMany(
-        query.unrevokedSessionsOfUser(userId, exceptSessionId),
-        query.revokeSession(now, reason),
-      );
-      return result.modifiedCount;
+      const owned = await sessions
+        .find(query.sessionsOfUser(userId), { _id: 1, expiresAt: 1 })
+        .lean<Array<Pick<SessionDocument, '_id' | 'expiresAt'>>>();
+      const ended = owned.filter((session) => session._id !== exceptSessionId);
+      return revoke(ended, userId, reason, now);
     },
 
     async listLiveSessions(userId, now) {
-      const documents = await sessions
-        .find(query.liveSessionsOfUser(userId, now))
+      const unexpired = await sessions
+        .find(query.unexpiredSessionsOfUser(userId, now))
         .sort(query.byLastUse)
         .lean<SessionDocument[]>();
-      return documents.map(toSession);
+      if (unexpired.length === 0) return [];
+      const revoked = new Set(
+        await sessionRevocations.distinct('_id', query.idIn(unexpired.map(({ _id }) => _id))),
+      );
+      return unexpired.filter(({ _id }) => !revoked.has(_id)).map((session) => toSession(session));
     },
 
     async sweepExpired(now, limit) {
-      // MongoDB's TTL indexes remove expired documents on their own; this bounded sweep keeps the behaviour
-      // identical to the embedded store's and catches up between TTL passes.
+      // The same bounded sweep as the embedded store's; on MongoDB a TTL index is a second line (mongo-setup.ts).
       const expiredTokens = await refreshTokens
         .find(query.expiredBefore(now), { _id: 1 })
         .limit(limit)
@@ -178,8 +226,10 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
         await refreshTokens.distinct('sessionId', query.sessionIdIn(candidates)),
       );
       const removable = candidates.filter((id) => !holding.has(id));
-      const removedSessions =
-        removable.length > 0 ? (await sessions.deleteMany(query.idIn(removable))).deletedCount : 0;
+      if (removable.length === 0) return { refreshTokens: removedTokens, sessions: 0 };
+      const removedSessions = (await sessions.deleteMany(query.idIn(removable))).deletedCount;
+      // A revocation goes with its session: nothing can use the session any more.
+      await sessionRevocations.deleteMany(query.idIn(removable));
       return { refreshTokens: removedTokens, sessions: removedSessions };
     },
   };
