@@ -45,3 +45,11 @@ export async function findMongoTarget(): Promise<ServiceSearch<MongoTarget>> {
     stop: () => server.remove(),
   });
 }
+
+/** A server the test itself starts and may stop and restart (outage drills): a mongod or a ferretdb on PATH. */
+export function findStartableMongo(): ServiceSearch<{ kind: string; version: string }> {
+  const binary = findServerBinary();
+  return binary
+    ? serviceFound(MONGODB, binary)
+    : serviceMissing(MONGODB, 'neither mongod nor ferretdb is on PATH (.ci/run builds FerretDB)');
+}
