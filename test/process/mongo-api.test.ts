@@ -8,7 +8,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startMongoServer, type StartedMongoServer } from '../helpers/mongo-server.js';
 import { findStartableMongo, withDatabase } from '../helpers/mongo-target.js';
 import { describeWithService } from '../helpers/required-service.js';
-import { startServer } from '../helpers/server-process.js';
+import { spawnServer, startServer } from '../helpers/server-process.js';
 
 const SELECTION_TIMEOUT_S = 2;
 const METRICS_TOKEN = 'metrics-token-0123456789-abcdefghijklmnop';
@@ -55,11 +55,17 @@ describeWithService(
   'the server on the MongoDB adapter, over the wire',
   findStartableMongo(),
   (binary) => {
-    let database: StartedMongoServer | undefined;
-    afterAll(() => database?.remove());
+    const started: StartedMongoServer[] = [];
+    afterAll(() => Promise.all(started.map((server) => server.remove())));
+    /** A database server of this suite's own; each is removed when the suite ends. */
+    async function newDatabase() {
+      const server = await startMongoServer(binary() as Parameters<typeof startMongoServer>[0]);
+      started.push(server);
+      return server;
+    }
 
     async function startAll() {
-      database = await startMongoServer(binary() as Parameters<typeof startMongoServer>[0]);
+      const database = await newDatabase();
       console.info(`MongoDB API tests run against ${database.description}`);
       const server = await startServer({
         NODE_ENV: 'test',
@@ -171,6 +177,33 @@ describeWithService(
       expect((await call(base, 'GET', '/api/openapi.json')).status).toBe(200);
       expect(refreshed.refreshToken).not.toBe(first.refreshToken);
     });
+
+    it.each([
+      [
+        'credentials the server refuses',
+        (uri: string) => uri.replace('//', '//ada:s3cret-pw@') + '/authdb',
+      ],
+      ['a database name the server refuses', (uri: string) => `${uri}/bad$name`],
+      ['a database name with a dot', (uri: string) => `${uri}/bad.name`],
+    ])(
+      'when MONGODB_URI has %s, then the process refuses to start, naming the store but never the password',
+      async (_, uriFor) => {
+        const uri = uriFor((started[0] ?? (await newDatabase())).uri);
+        const server = spawnServer({
+          NODE_ENV: 'test',
+          MONGODB_URI: uri,
+          JWT_ACCESS_SECRET: randomBytes(48).toString('base64'),
+          JWT_REFRESH_SECRET: randomBytes(48).toString('base64'),
+        });
+
+        expect(await server.exited).toBe(1);
+        const refusal = server
+          .lines()
+          .find((line) => line.msg === 'cannot open the store; not starting');
+        expect(refusal?.store).toBe(uri.replace('ada:s3cret-pw@', ''));
+        expect(JSON.stringify(server.lines()) + server.stderr()).not.toContain('s3cret-pw');
+      },
+    );
 
     it('when the database is killed under load and comes back, then 503 with Retry-After, never a hang, and nothing acknowledged lost', async () => {
       const { server, database } = await startAll();
