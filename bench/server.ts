@@ -42,6 +42,8 @@ export async function startServer(
   secrets: Secrets,
   placement: Placement,
   nodeArgs: string[] = [],
+  /** More environment, e.g. MONGODB_URI to run on the MongoDB adapter instead of SQLite. */
+  extraEnv: Record<string, string> = {},
 ): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
   const logFile = join(dir, 'server.log');
@@ -69,6 +71,7 @@ export async function startServer(
       RATE_LIMIT_API: NO_LIMIT,
       LOGIN_THROTTLE_FAILURES: '1000',
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', logFd, 'pipe'],
   });
@@ -114,8 +117,9 @@ export async function withServer<T>(
   secrets: Secrets,
   placement: Placement,
   use: (server: BenchServer) => Promise<T>,
+  extraEnv: Record<string, string> = {},
 ): Promise<T> {
-  const server = await startServer(secrets, placement);
+  const server = await startServer(secrets, placement, [], extraEnv);
   try {
     return await use(server);
   } finally {
