@@ -1,6 +1,6 @@
 // The fast tier, `npm test` (and `npm run test:watch`): tests that build the app in process on in-memory or temporary
-// stores and need nothing outside node_modules. Tests that start the server, a browser, nginx, promtool or Redis are
-// the system tier (vitest.system.config.ts, `npm run test:system`); test/unit/test-tiers.test.ts holds every test
+// stores and need nothing outside node_modules. Tests that start the server, a browser, nginx, promtool, Redis or a
+// MongoDB-compatible server are the system tier (vitest.system.config.ts, `npm run test:system`); test/unit/test-tiers.test.ts holds every test
 // file to exactly one tier.
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';

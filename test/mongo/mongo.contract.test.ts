@@ -10,7 +10,7 @@ import type { Stores } from '../../src/storage/ports/stores.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { findMongoTarget, type MongoTarget } from '../helpers/mongo-target.js';
 import { describeWithService } from '../helpers/required-service.js';
-import { describeStoresContract } from './stores-contract.js';
+import { describeStoresContract } from '../contract/stores-contract.js';
 
 async function openFreshStores(target: MongoTarget): Promise<Stores> {
   const uri = target.uriFor(`auth_contract_${randomUUID().replaceAll('-', '')}`);
