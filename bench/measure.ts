@@ -14,6 +14,10 @@ export interface Load {
   /** Requests per second over all connections; unlimited when omitted. */
   overallRate?: number;
   setupClient?: (client: autocannon.Client) => void;
+  /** A sequence of requests each connection cycles through, in place of one request (url, method, body). */
+  requests?: autocannon.Request[];
+  /** Replaces each `[<id>]` in a body with a fresh random id (a unique email per request). */
+  idReplacement?: boolean;
   /** The server's pid, to report the CPU time it spent per response. */
   pid?: number;
 }
@@ -68,6 +72,8 @@ export async function runLoad(load: Load): Promise<Figures> {
     ...(load.body === undefined ? {} : { body: load.body }),
     ...(load.overallRate === undefined ? {} : { overallRate: load.overallRate }),
     ...(load.setupClient ? { setupClient: load.setupClient } : {}),
+    ...(load.requests ? { requests: load.requests } : {}),
+    ...(load.idReplacement === true ? { idReplacement: true } : {}),
   };
   const cpuBefore = load.pid === undefined ? 0 : readCpuSeconds(load.pid);
   const machineBefore = readMachineCpuSeconds();

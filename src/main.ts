@@ -1,6 +1,7 @@
 // Process entry: config -> logger -> store -> app -> listen -> shutdown on signals.
 import dotenv from 'dotenv';
 import { createApp, type Lifecycle } from './app.js';
+import { prepareGuessabilityEstimator } from './auth/passwords/password-guessability.js';
 import { createBcryptHasher } from './auth/passwords/password-hasher.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
       metrics: createMetrics({ processMetrics: true }),
       lifecycle,
     });
+    // Before listening: building zxcvbn's dictionaries would otherwise hold the first registration's event loop.
+    prepareGuessabilityEstimator();
     const tls = config.http.tls === undefined ? undefined : loadTlsCredentials(config.http.tls);
     const server = await startHttpServer(app, config.http, tls);
     reloadTlsOnSighup(server, config.http.tls, logger);

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { guessabilityEstimator } from '../../src/auth/passwords/password-guessability.js';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { newAccountInput } from '../helpers/accounts.js';
 import { expectError } from '../helpers/api-calls.js';
@@ -73,4 +74,27 @@ describe('POST /api/auth/register password guessability', () => {
       expect(response.status).toBe(201);
     },
   );
+});
+
+describe('POST /api/auth/register runs the guessability estimate last', () => {
+  it.each([
+    ['a password over 72 bytes', { password: 'Password1!'.repeat(30) }],
+    ['a password without a digit', { password: 'Password-without-digits!' }],
+    ['an invalid email', { email: 'not-an-email' }],
+    ['a name over 100 characters', { name: 'n'.repeat(5000) }],
+    ['an unknown field', { role: 'admin' }],
+  ])('when the body has %s, then no estimate is made and 400', async (_, change) => {
+    const { app } = buildTestApp();
+    const estimate = vi.spyOn(guessabilityEstimator, 'score');
+    onTestFinished(() => {
+      estimate.mockRestore();
+    });
+
+    const response = await request(app)
+      .post('/api/auth/register')
+      .send({ ...newAccountInput(), ...change });
+
+    expectError(response, ErrorCodes.VALIDATION_ERROR);
+    expect(estimate).not.toHaveBeenCalled();
+  });
 });
