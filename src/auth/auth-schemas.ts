@@ -2,7 +2,12 @@
 // all come from here.
 import { z } from 'zod';
 import { passwordGuessabilityProblems } from './passwords/password-guessability.js';
-import { passwordPolicyProblems } from './passwords/password-policy.js';
+import { BCRYPT_MAX_PASSWORD_BYTES } from './passwords/password-hasher.js';
+import {
+  containsControlCharacter,
+  CONTROL_CHARACTER_PROBLEM,
+  passwordPolicyProblems,
+} from './passwords/password-policy.js';
 
 // A lone UTF-16 surrogate is not text: stored or hashed, it would silently become U+FFFD, so two different
 // inputs could end up equal.
@@ -40,15 +45,38 @@ export const nameField = requiredString('Name')
   .refine((name) => !FORBIDDEN_IN_NAME.test(name), FORBIDDEN_IN_NAME_MESSAGE)
   .refine((name) => /\p{L}/u.test(name), 'Name must contain a letter.');
 
-export const newPasswordField = requiredString('Password').superRefine((password, ctx) => {
+/**
+ * No password of at most 72 UTF-8 bytes in NFC is this long before normalization. Longer text is refused before it
+ * is normalized: NFC's reordering of a long run of combining marks takes quadratic time.
+ */
+const PASSWORD_MAX_LENGTH = 1024;
+
+/**
+ * A password as the hash sees it: NFC, so one password typed composed or decomposed is the same bytes to bcrypt
+ * (DESIGN §4). Every route that takes a password reads it through this.
+ */
+const passwordText = (tooLongMessage: string) =>
+  requiredString('Password')
+    .max(PASSWORD_MAX_LENGTH, { message: tooLongMessage, abort: true })
+    .normalize('NFC');
+
+export const newPasswordField = passwordText(
+  `Password must be at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes (UTF-8).`,
+).superRefine((password, ctx) => {
   for (const problem of passwordPolicyProblems(password))
     ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** At login only presence and a sane bound are checked: the policy may have changed since the account was made. */
-const loginPasswordField = requiredString('Password')
+/**
+ * At login only presence, a sane bound and the absence of control characters are checked (none can be in a
+ * password set since, and NUL would reach bcrypt): the rest of the policy may have changed since the account was
+ * made.
+ */
+const loginPasswordField = passwordText(
+  `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+)
   .min(1, 'Password is required.')
-  .max(1024, 'Password must be at most 1024 characters.');
+  .refine((password) => !containsControlCharacter(password), CONTROL_CHARACTER_PROBLEM);
 
 const refreshTokenField = requiredString('Refresh token')
   .min(1, 'Refresh token is required.')

@@ -15,6 +15,7 @@ const TOO_LONG = 'Password must be at most 72 bytes (UTF-8).';
 const NO_LETTER = 'Password must contain a letter.';
 const NO_DIGIT = 'Password must contain a digit.';
 const NO_SYMBOL = 'Password must contain a symbol.';
+const CONTROL = 'Password must not contain control characters.';
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -34,7 +35,10 @@ describe('passwordPolicyProblems', () => {
     ['abcdefg!', [NO_DIGIT]],
     ['1234567!', [NO_LETTER]],
     ['abcdefg1 ', [NO_SYMBOL]],
-    ['abc\tdef\n1', [NO_SYMBOL]],
+    ['abc\tdef\n1', [CONTROL, NO_SYMBOL]],
+    ['Correct-horse-9!\u0000tail', [CONTROL]],
+    ['Correct-horse-9!\u007F', [CONTROL]],
+    ['Correct-horse-9!\u0085', [CONTROL]],
     ['', [TOO_SHORT, NO_LETTER, NO_DIGIT, NO_SYMBOL]],
     ['        ', [NO_LETTER, NO_DIGIT, NO_SYMBOL]],
   ])('when the password is %j, then the problems are exactly %j', (password, problems) => {
