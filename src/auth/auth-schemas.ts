@@ -37,12 +37,34 @@ const FORBIDDEN_IN_NAME =
 const FORBIDDEN_IN_NAME_MESSAGE =
   'Name must not contain < or >, control characters, line breaks or invisible formatting characters.';
 
+// Private-use characters render as whatever a font puts there, and unassigned code points (noncharacters included)
+// as nothing yet; either can make a stored name look like another.
+const UNUSUAL_IN_NAME = /[\p{Co}\p{Cn}]/u;
+// More marks on one character than any script needs (Vietnamese, Hebrew points and Indic vowel signs use two or
+// three): a stack of them paints over the text around it.
+const MOST_MARKS_ON_ONE_CHARACTER = 4;
+const STACKED_MARKS = new RegExp(`\\p{M}{${String(MOST_MARKS_ON_ONE_CHARACTER + 1)}}`, 'u');
+const NAME_MAX_LENGTH = 100;
+/** Longer than any name can be before NFC and trimming; refused before normalizing, which is quadratic in marks. */
+const NAME_MAX_RAW_LENGTH = 400;
+const NAME_TOO_LONG = `Name must be at most ${String(NAME_MAX_LENGTH)} characters.`;
+
 export const nameField = requiredString('Name')
+  .max(NAME_MAX_RAW_LENGTH, { message: NAME_TOO_LONG, abort: true })
   .normalize('NFC')
   .trim()
   .min(1, 'Name must not be empty.')
-  .max(100, 'Name must be at most 100 characters.')
+  .max(NAME_MAX_LENGTH, NAME_TOO_LONG)
   .refine((name) => !FORBIDDEN_IN_NAME.test(name), FORBIDDEN_IN_NAME_MESSAGE)
+  .refine(
+    (name) => !UNUSUAL_IN_NAME.test(name),
+    'Name must not contain private-use or unassigned characters.',
+  )
+  .refine(
+    // Counted decomposed: "é" and four more accents is five marks on one letter.
+    (name) => !STACKED_MARKS.test(name.normalize('NFD')),
+    `Name must not stack more than ${String(MOST_MARKS_ON_ONE_CHARACTER)} combining marks on one character.`,
+  )
   .refine((name) => /\p{L}/u.test(name), 'Name must contain a letter.');
 
 /**

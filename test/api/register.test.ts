@@ -115,6 +115,9 @@ describe('POST /api/auth/register', () => {
       'مهرداد نیک‌نام (with a zero-width non-joiner)',
       'مهرداد نیک‌نام (with a zero-width non-joiner)',
     ],
+    ['Nguyễn Thị Minh Khai', 'Nguyễn Thị Minh Khai'],
+    ['שָׁלוֹם כֹּהֵן (Hebrew with points)', 'שָׁלוֹם כֹּהֵן (Hebrew with points)'.normalize('NFC')],
+    ['क्षत्रिय प्रसाद', 'क्षत्रिय प्रसाद'],
   ])(
     'when the name is the real name %s, then it is accepted and stored NFC',
     async (name, stored) => {
@@ -139,6 +142,8 @@ describe('POST /api/auth/register', () => {
 
   const NAME_MESSAGE =
     'Name must not contain < or >, control characters, line breaks or invisible formatting characters.';
+  const UNUSUAL_MESSAGE = 'Name must not contain private-use or unassigned characters.';
+  const STACKED_MESSAGE = 'Name must not stack more than 4 combining marks on one character.';
   const tooLongAscii = `Aa1!${'x'.repeat(69)}`;
   const tooLongMultibyte = `Aa1!${'é'.repeat(35)}`; // 4 + 70 bytes, only 39 characters
 
@@ -172,6 +177,22 @@ describe('POST /api/auth/register', () => {
     ['name with a paragraph break', { name: 'Admin\u2029[system]' }, 'name', NAME_MESSAGE],
     ['name that is a Hangul filler', { name: '\u3164' }, 'name', NAME_MESSAGE],
     ['name without a letter', { name: '12345' }, 'name', 'Name must contain a letter.'],
+    ['name with a private-use character', { name: 'Eve\uE000' }, 'name', UNUSUAL_MESSAGE],
+    ['name with a private-use astral character', { name: 'Eve\u{F0000}' }, 'name', UNUSUAL_MESSAGE],
+    ['name with an unassigned code point', { name: 'Eve\u0378' }, 'name', UNUSUAL_MESSAGE],
+    ['name with a noncharacter', { name: 'Eve\uFDD0' }, 'name', UNUSUAL_MESSAGE],
+    [
+      'name with five marks on one letter',
+      { name: `Ze${'\u0301'.repeat(5)}d` },
+      'name',
+      STACKED_MESSAGE,
+    ],
+    [
+      'name of stacked marks in mixed classes over 1,000 characters',
+      { name: `a${'\u0301\u0316'.repeat(600)}` },
+      'name',
+      'Name must be at most 100 characters.',
+    ],
     [
       'name with a lone surrogate',
       { name: 'Sur\uD800' },
