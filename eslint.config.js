@@ -20,6 +20,7 @@ const FEATURE_HTTP_FILES = [
   'src/*/*-controller.ts',
   'src/*/*-guard.ts',
   'src/*/*-transport.ts',
+  'src/*/*-cookie.ts',
   'src/*/client-context.ts',
 ];
 const EXPRESS = {

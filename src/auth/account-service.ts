@@ -36,10 +36,27 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   const now = () => new Date(deps.clock.now());
   const owner = ({ user, session }: LiveSession) => ({ userId: user.id, sessionId: session.id });
 
+  /**
+   * The caller's password, checked against the hash in the store (never a cached one: another instance may have
+   * changed it a moment ago), counted against this session alone.
+   */
   async function confirmPassword(caller: LiveSession, password: string, client: ClientContext) {
-    const { user } = caller;
-    const verification = await verifyPassword(user.email, password, user.passwordHash, client);
-    if (!verification.ok) throw new AppError('PASSWORD_INCORRECT');
+    const account = await users.findLiveUserByEmail(caller.user.email);
+    if (!account || account.id !== caller.user.id) throw new AppError('SESSION_REVOKED');
+    const verification = await verifyPassword.reauthenticate(
+      caller.session.id,
+      password,
+      account.passwordHash,
+      client,
+    );
+    if (verification.ok) return;
+    if (verification.reason === 'locked') {
+      throw new AppError('TOO_MANY_REQUESTS', {
+        message: 'Too many wrong passwords from this session; try again later.',
+        headers: { 'Retry-After': String(verification.retryAfterSeconds) },
+      });
+    }
+    throw new AppError('PASSWORD_INCORRECT');
   }
 
   return {

@@ -5,12 +5,17 @@ import { AppError } from '../errors/app-error.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { AuthService } from './auth-service.js';
 import { clientContext } from './client-context.js';
+import type { DeviceCookie } from './device-cookie.js';
 import { toPublicUser } from './public-user.js';
 import type { RefreshTokenTransport } from './refresh-token-transport.js';
 
 type RefreshTokenBody = { body: { refreshToken?: string } };
 
-export function createAuthController(auth: AuthService, transport: RefreshTokenTransport) {
+export function createAuthController(
+  auth: AuthService,
+  transport: RefreshTokenTransport,
+  deviceCookie: DeviceCookie,
+) {
   return {
     register: async ({ body }: { body: RegisterInput }, req: Request, res: Response) => {
       const user = await auth.register(body, clientContext(req, res));
@@ -20,10 +25,15 @@ export function createAuthController(auth: AuthService, transport: RefreshTokenT
     },
 
     login: async ({ body }: { body: LoginInput }, req: Request, res: Response) => {
-      const { user, tokens } = await auth.login(body, clientContext(req, res));
+      const presented = body.deviceToken ?? deviceCookie.read(req);
+      const { user, tokens, deviceToken } = await auth.login(
+        { ...body, deviceToken: presented },
+        clientContext(req, res),
+      );
+      deviceCookie.write(res, deviceToken);
       res.json({
         success: true,
-        data: { user: toPublicUser(user), ...transport.deliver(res, tokens) },
+        data: { user: toPublicUser(user), ...transport.deliver(res, tokens), deviceToken },
       });
     },
 

@@ -22,6 +22,8 @@ import {
   tokenPairSchema,
 } from './auth-responses.js';
 import { createAuthService } from './auth-service.js';
+import { createDeviceCookie } from './device-cookie.js';
+import { createDeviceTokens } from './device-tokens.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createPasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
@@ -45,7 +47,7 @@ export interface AuthFeatureDeps {
 export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
   const { config, clock, hasher, audit, counters, metrics } = deps;
   const { users, sessions } = deps.stores;
-  const throttle = createLoginThrottle(counters, config.limits.loginThrottleFailures);
+  const throttle = createLoginThrottle(counters, config.limits.loginThrottleFailures, clock);
   const verifyPassword = createPasswordVerifier({ hasher, throttle, audit });
   const auth = createAuthService({
     users,
@@ -55,6 +57,8 @@ export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
     clock,
     audit,
     verifyPassword,
+    // Keyed from the refresh secret: rotating it turns every device untrusted until its next login.
+    devices: createDeviceTokens(config.jwt.refreshSecret),
     sessionMaxAgeSeconds: config.session.maxAgeSeconds,
     reuseGraceSeconds: config.refreshTokens.reuseGraceSeconds,
   });
@@ -71,7 +75,11 @@ export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
         transport,
         signedIn: accessTokenGuard(auth),
       }),
-      ...signInOperations({ controller: createAuthController(auth, transport), limits, transport }),
+      ...signInOperations({
+        controller: createAuthController(auth, transport, createDeviceCookie(config)),
+        limits,
+        transport,
+      }),
     ],
     schemaNames: new Map<z.ZodType, string>([
       [publicUserSchema, 'PublicUser'],

@@ -69,7 +69,19 @@ export const doneResponse = successBody(z.object({}), { message: true });
 export function tokenResponses(transport: 'body' | 'cookie') {
   const pair = transport === 'body' ? tokenPairSchema : cookieTokenPairSchema;
   return {
-    login: successBody(z.object({ user: publicUserSchema, ...pair.shape }), { message: false }),
+    login: successBody(
+      z.object({
+        user: publicUserSchema,
+        ...pair.shape,
+        deviceToken: z
+          .string()
+          .describe(
+            'Keep it and send it with the next login from this device: failed logins that carry it count against ' +
+              'this device alone, so an attacker elsewhere cannot lock it out.',
+          ),
+      }),
+      { message: false },
+    ),
     refresh: successBody(pair, { message: false }),
   };
 }

@@ -124,6 +124,14 @@ export const registerBody = z
 export const loginBody = z.strictObject({
   email: emailField,
   password: loginPasswordField,
+  deviceToken: z
+    .string('Device token must be a string.')
+    .max(100, 'Device token must be at most 100 characters.')
+    .optional()
+    .describe(
+      'The `deviceToken` an earlier login on this device returned: failed logins with it count against this ' +
+        'device alone, so an attacker elsewhere cannot lock it out. An invalid one is ignored.',
+    ),
 });
 
 /** Refresh and logout in body mode; in cookie mode they take an empty body and read the cookie. */

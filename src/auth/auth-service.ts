@@ -8,6 +8,7 @@ import type { LiveSession, SessionStore } from '../storage/ports/session-store.j
 import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { ClientContext } from './client-context.js';
+import type { DeviceTokens } from './device-tokens.js';
 import type { PasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
@@ -22,6 +23,7 @@ export interface AuthServiceDeps {
   clock: Clock;
   audit: AuditLog;
   verifyPassword: PasswordVerifier;
+  devices: DeviceTokens;
   sessionMaxAgeSeconds: number;
   /** Seconds after a rotation during which the rotated token still gets a pair (two tabs refreshing at once). */
   reuseGraceSeconds: number;
@@ -29,7 +31,11 @@ export interface AuthServiceDeps {
 
 export interface AuthService {
   register(input: RegisterInput, client: ClientContext): Promise<UserRecord>;
-  login(input: LoginInput, client: ClientContext): Promise<{ user: UserRecord; tokens: TokenPair }>;
+  /** Signs in; `deviceToken` is the one the client presented (kept) or a new one for this device. */
+  login(
+    input: LoginInput,
+    client: ClientContext,
+  ): Promise<{ user: UserRecord; tokens: TokenPair; deviceToken: string }>;
   refresh(refreshToken: string, client: ClientContext): Promise<TokenPair>;
   logout(refreshToken: string, client: ClientContext): Promise<void>;
   /** The live session and user behind an access token; throws TOKEN_INVALID, TOKEN_EXPIRED or SESSION_REVOKED. */
@@ -37,8 +43,17 @@ export interface AuthService {
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
-  const { users, sessions, hasher, tokens, clock, audit, verifyPassword } = deps;
+  const { users, sessions, hasher, tokens, clock, audit, verifyPassword, devices } = deps;
   const now = () => new Date(clock.now());
+
+  /**
+   * After BCRYPT_ROUNDS changes, a stored hash of the old cost makes this account's logins take another time than
+   * an unknown email's (compared against a dummy of the new cost): the right password re-hashes it at once.
+   */
+  async function rehashIfCostChanged(user: UserRecord, password: string): Promise<void> {
+    if (!hasher.needsRehash(user.passwordHash)) return;
+    await users.updatePasswordHash(user.id, await hasher.hash(password), now());
+  }
 
   async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {
     const createdAt = now();
@@ -105,20 +120,26 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async login(input, client) {
       const user = await users.findLiveUserByEmail(input.email);
-      const verification = await verifyPassword(
-        input.email,
-        input.password,
-        user?.passwordHash,
+      const deviceId = devices.deviceIdOf(input.deviceToken, input.email);
+      const verification = await verifyPassword.signIn({
+        email: input.email,
+        password: input.password,
+        storedHash: user?.passwordHash,
+        deviceId,
         client,
-      );
+      });
       if (!user || !verification.ok) {
         const reason = verification.ok ? 'unknown_email' : verification.reason;
         audit.record('login.failure', { email: input.email, reason, ...client });
         throw new AppError('INVALID_CREDENTIALS');
       }
+      await rehashIfCostChanged(user, input.password);
       const pair = await openSession(user, client);
-      audit.record('login.success', { userId: user.id, ...client });
-      return { user, tokens: pair };
+      audit.record('login.success', { userId: user.id, device: deviceId !== undefined, ...client });
+      // A device that signed in keeps its token; any other gets one now.
+      const deviceToken =
+        deviceId === undefined ? devices.issue(input.email) : (input.deviceToken ?? '');
+      return { user, tokens: pair, deviceToken };
     },
 
     async refresh(refreshToken, client) {

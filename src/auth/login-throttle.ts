@@ -1,7 +1,11 @@
-// Per-account throttling of failed logins, keyed by the normalized email whatever the client's IP: after
-// LOGIN_THROTTLE_FAILURES failures the account's logins are locked for a growing interval (1, 2, 4 … at most 15
-// minutes); a successful login clears it. Attempts during a lock are not counted, so a lock always runs out.
+// Failed-password throttling, per subject (an account, or a signed-in session) and client class (one trusted
+// device, or every untrusted client of an account). A check reserves its failure slot before the slow hash compare,
+// in the shared counters, so whatever the concurrency and however many instances count, no more than the threshold
+// of wrong passwords is compared before a lock, and one a lock period after it. A correct password gives the slot
+// back and clears the class; a wrong one keeps it. Locks grow 1, 2, 4 … 15 minutes; attempts refused during a lock
+// are not counted, so a lock always runs out.
 import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { CounterStore } from '../limits/counter-store.js';
 
 const MINUTE = 60_000;
@@ -13,41 +17,79 @@ const FAILURE_MEMORY_MS = 24 * 60 * MINUTE;
 const FIRST_LOCK_MS = MINUTE;
 const LONGEST_LOCK_MS = 15 * MINUTE;
 
-export interface LoginThrottle {
-  isLocked(email: string): Promise<boolean>;
-  /** Counts a failure; resolves to how long the account is now locked for (0 when it is not). */
-  recordFailure(email: string): Promise<{ failures: number; lockedForMs: number }>;
-  reset(email: string): Promise<void>;
-}
-
-/** The lock after the `failures`-th failure: none below the threshold, then doubling up to the longest. */
+/** The lock a reservation of the `failures`-th slot starts: none below the threshold, then doubling up to 15 min. */
 export function lockDurationMs(failures: number, maxFailures: number): number {
   if (failures < maxFailures) return 0;
   return Math.min(FIRST_LOCK_MS * 2 ** (failures - maxFailures), LONGEST_LOCK_MS);
 }
 
-// Counter keys carry a hash of the email, not the address, so the shared store holds no personal data.
-const accountKey = (email: string) =>
-  createHash('sha256').update(email).digest('base64url').slice(0, 22);
+/** A reserved attempt: compare only when not locked, then say how it went. */
+export interface Attempt {
+  /** The class is locked: the password must not be compared (compare against a dummy, for equal timing). */
+  readonly locked: boolean;
+  /** While locked: seconds until the lock ends. */
+  readonly retryAfterSeconds: number;
+  /** The password was right: the slot is given back and the class's failures and lock are cleared. */
+  succeeded(): Promise<void>;
+  /** The password was wrong: the slot stays counted. `lockedForMs` > 0 when this attempt's failure started a lock. */
+  failed(): Promise<{ failures: number; lockedForMs: number }>;
+}
 
-export function createLoginThrottle(counters: CounterStore, maxFailures: number): LoginThrottle {
-  const failuresKey = (email: string) => `login-failures:${accountKey(email)}`;
-  const lockKey = (email: string) => `login-lock:${accountKey(email)}`;
+export interface LoginThrottle {
+  reserve(subject: string, clientClass: string): Promise<Attempt>;
+  /** Forgets the class's failures and lock (a password reset clears an account's locks). */
+  clear(subject: string, clientClass: string): Promise<void>;
+}
+
+/** The subject of an account: a hash of its normalized email, so the shared counters hold no personal data. */
+export const accountSubject = (email: string) =>
+  `account:${createHash('sha256').update(email).digest('base64url').slice(0, 22)}`;
+
+export const sessionSubject = (sessionId: string) => `session:${sessionId}`;
+
+export function createLoginThrottle(
+  counters: CounterStore,
+  maxFailures: number,
+  clock: Clock,
+): LoginThrottle {
+  const keys = (subject: string, clientClass: string) => ({
+    failures: `login-failures:${subject}:${clientClass}`,
+    lock: `login-lock:${subject}:${clientClass}`,
+  });
+  const clear = async (subject: string, clientClass: string) => {
+    const { failures, lock } = keys(subject, clientClass);
+    await Promise.all([counters.reset(failures), counters.reset(lock)]);
+  };
 
   return {
-    async isLocked(email) {
-      return (await counters.get(lockKey(email))) !== undefined;
+    clear,
+    async reserve(subject, clientClass) {
+      const key = keys(subject, clientClass);
+      const slot = (await counters.increment(key.failures, FAILURE_MEMORY_MS)).count;
+      const lockedForMs = lockDurationMs(slot, maxFailures);
+      // Below the threshold, the slot is the attempt's own. From the threshold on, only the attempt that opens a
+      // lock period compares (the last free slot, or the one probe after a lock ends); the lock is in place before
+      // its compare, so attempts racing it are refused.
+      const lock = lockedForMs === 0 ? undefined : await counters.increment(key.lock, lockedForMs);
+      if (lock !== undefined && lock.count > 1) {
+        await counters.decrement(key.failures);
+        return lockedAttempt(Math.max(1, Math.ceil((lock.resetAt - clock.now()) / 1000)));
+      }
+      return {
+        locked: false,
+        retryAfterSeconds: 0,
+        succeeded: () => clear(subject, clientClass),
+        failed: () => Promise.resolve({ failures: slot, lockedForMs }),
+      };
     },
+  };
+}
 
-    async recordFailure(email) {
-      const { count } = await counters.increment(failuresKey(email), FAILURE_MEMORY_MS);
-      const lockedForMs = lockDurationMs(count, maxFailures);
-      if (lockedForMs > 0) await counters.increment(lockKey(email), lockedForMs);
-      return { failures: count, lockedForMs };
-    },
-
-    async reset(email) {
-      await Promise.all([counters.reset(failuresKey(email)), counters.reset(lockKey(email))]);
-    },
+function lockedAttempt(retryAfterSeconds: number): Attempt {
+  return {
+    locked: true,
+    retryAfterSeconds,
+    succeeded: () => Promise.resolve(),
+    failed: () => Promise.resolve({ failures: 0, lockedForMs: 0 }),
   };
 }

@@ -6,6 +6,7 @@ export type AuditEvent =
   | 'login.success'
   | 'login.failure'
   | 'login.lockout'
+  | 'reauth.lockout'
   | 'token.refresh'
   | 'token.refresh_in_grace'
   | 'token.reuse_detected'

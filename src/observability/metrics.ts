@@ -33,7 +33,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     'outcome',
     'reason',
   ]);
-  const lockouts = counter('auth_lockouts_total', 'Accounts locked after repeated failed logins.');
+  const lockouts = counter(
+    'auth_lockouts_total',
+    "Locks after repeated wrong passwords, by scope: an account's untrusted clients, one device, one session.",
+    ['scope'],
+  );
   const refreshes = counter('auth_token_refreshes_total', 'Refresh-token rotations.', ['outcome']);
   const reuse = counter(
     'auth_refresh_token_reuse_total',
@@ -52,6 +56,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     logins.labels('failure', reason).inc(0);
   }
   for (const outcome of ['rotated', 'grace']) refreshes.labels(outcome).inc(0);
+  for (const scope of ['untrusted', 'device', 'session']) lockouts.labels(scope).inc(0);
   for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
   for (const limit of ['login', 'register', 'refresh', 'api']) rateLimited.labels(limit).inc(0);
 
@@ -62,7 +67,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     register: () => registrations,
     'login.success': () => logins.labels('success', 'none'),
     'login.failure': (fields) => logins.labels('failure', String(fields.reason)),
-    'login.lockout': () => lockouts,
+    'login.lockout': (fields) => lockouts.labels(String(fields.clientClass)),
+    'reauth.lockout': () => lockouts.labels('session'),
     'token.refresh': () => refreshes.labels('rotated'),
     'token.refresh_in_grace': () => refreshes.labels('grace'),
     'token.reuse_detected': () => reuse,

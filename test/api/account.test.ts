@@ -54,20 +54,39 @@ describe('POST /api/auth/change-password', () => {
     expect(writes.since(mark)).toEqual([]);
   });
 
-  it('when wrong current passwords keep coming, then the account locks like a login would', async () => {
-    const { app } = buildTestApp({ env: { LOGIN_THROTTLE_FAILURES: '2' } });
+  it("when wrong current passwords keep coming, then this session is locked (429) and the account's logins are not", async () => {
+    const { app, logs } = buildTestApp({ env: { LOGIN_THROTTLE_FAILURES: '2' } });
     const account = await registerAccount(app);
     const caller = await logIn(app, account);
     const wrong = { currentPassword: 'Not-the-password-1!', newPassword: NEW_PASSWORD };
-    await changePassword(app, caller.accessToken, wrong);
-    await changePassword(app, caller.accessToken, wrong);
-
-    const right = { currentPassword: account.password, newPassword: NEW_PASSWORD };
     expectError(
-      await changePassword(app, caller.accessToken, right),
+      await changePassword(app, caller.accessToken, wrong),
       ErrorCodes.PASSWORD_INCORRECT,
     );
+    expectError(
+      await changePassword(app, caller.accessToken, wrong),
+      ErrorCodes.PASSWORD_INCORRECT,
+    );
+
+    const right = { currentPassword: account.password, newPassword: NEW_PASSWORD };
+    const locked = await changePassword(app, caller.accessToken, right);
+
+    expectError(locked, ErrorCodes.TOO_MANY_REQUESTS);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(logs.events('reauth.lockout')).toHaveLength(1);
+    expect((await login(app, account.email, account.password)).status).toBe(200);
+  });
+
+  it('when the account is locked by wrong logins from elsewhere, then a signed-in session still changes the password', async () => {
+    const { app } = buildTestApp({ env: { LOGIN_THROTTLE_FAILURES: '2' } });
+    const account = await registerAccount(app);
+    const caller = await logIn(app, account);
+    for (let i = 0; i < 3; i += 1) await login(app, account.email, 'Attacker-guess-1!');
     expectError(await login(app, account.email, account.password), ErrorCodes.INVALID_CREDENTIALS);
+
+    const right = { currentPassword: account.password, newPassword: NEW_PASSWORD };
+
+    expect((await changePassword(app, caller.accessToken, right)).status).toBe(200);
   });
 
   it.each([

@@ -21,5 +21,6 @@ export function countingHasher(): CountingHasher {
       calls.verify += 1;
       return real.verify(password, hash);
     },
+    needsRehash: (hash) => real.needsRehash(hash),
   };
 }

@@ -1,7 +1,12 @@
-// Per-account login throttling over in-memory counters and a fake clock: the backoff schedule, when a lock starts and
-// ends, and that the counters it keeps carry no part of the email.
+// Failed-password throttling over in-memory counters and a fake clock: reservations before the compare (racing
+// attempts included, through one or two throttles), the backoff schedule, classes kept apart, and counter keys that
+// carry no part of the email.
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLoginThrottle, lockDurationMs } from '../../src/auth/login-throttle.js';
+import {
+  accountSubject,
+  createLoginThrottle,
+  lockDurationMs,
+} from '../../src/auth/login-throttle.js';
 import { createMemoryCounterStore, type CounterStore } from '../../src/limits/counter-store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -27,16 +32,29 @@ function recordingStore(inner: CounterStore) {
   return { store, keys };
 }
 
+const SUBJECT = accountSubject(EMAIL);
+const UNTRUSTED = 'untrusted';
+
 function throttleAt(maxFailures = 3) {
   const clock = new FakeClock();
   const counters = recordingStore(createMemoryCounterStore(clock));
   onTestFinished(() => counters.store.close());
-  const throttle = createLoginThrottle(counters.store, maxFailures);
-  const failTimes = async (times: number, email = EMAIL) => {
-    for (let failure = 1; failure < times; failure += 1) await throttle.recordFailure(email);
-    return throttle.recordFailure(email);
+  const throttle = createLoginThrottle(counters.store, maxFailures, clock);
+  /** `times` wrong passwords in turn; resolves to what the last one's failure said. */
+  const failTimes = async (times: number, subject = SUBJECT, clientClass = UNTRUSTED) => {
+    let last = { failures: 0, lockedForMs: 0 };
+    for (let failure = 0; failure < times; failure += 1) {
+      last = await (await throttle.reserve(subject, clientClass)).failed();
+    }
+    return last;
   };
-  return { clock, throttle, failTimes, keys: counters.keys, store: counters.store };
+  const isLocked = async (subject = SUBJECT, clientClass = UNTRUSTED) => {
+    const attempt = await throttle.reserve(subject, clientClass);
+    // A probe that is let through gives its slot back, as a right password would not clear: count it as unused.
+    if (!attempt.locked) await counters.store.decrement(`login-failures:${subject}:${clientClass}`);
+    return attempt.locked;
+  };
+  return { clock, throttle, failTimes, isLocked, keys: counters.keys, store: counters.store };
 }
 
 describe('lockDurationMs', () => {
@@ -59,82 +77,109 @@ describe('lockDurationMs', () => {
 });
 
 describe('login throttle', () => {
-  it('when an account has failed fewer times than the threshold, then it is not locked', async () => {
+  it('when an account has failed fewer times than the threshold, then the next attempt may compare', async () => {
     const { throttle, failTimes } = throttleAt(3);
 
-    expect(await failTimes(2)).toEqual({ failures: 2, lockedForMs: 0 });
-    expect(await throttle.isLocked(EMAIL)).toBe(false);
+    expect(await failTimes(1)).toEqual({ failures: 1, lockedForMs: 0 });
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(false);
   });
 
-  it('when an account reaches the threshold, then it is locked for one minute', async () => {
+  it('when the last free attempt fails, then it started a one-minute lock, and the next is refused', async () => {
     const { throttle, failTimes } = throttleAt(3);
 
     expect(await failTimes(3)).toEqual({ failures: 3, lockedForMs: MINUTE });
-    expect(await throttle.isLocked(EMAIL)).toBe(true);
+    const refused = await throttle.reserve(SUBJECT, UNTRUSTED);
+    expect(refused.locked).toBe(true);
+    expect(refused.retryAfterSeconds).toBe(60);
   });
 
-  it('when the first lock has run for 59 s, then it holds, and at 60 s it is lifted', async () => {
+  it('when the first lock has run for 59 s, then it holds, and at 60 s one attempt may compare', async () => {
     const { clock, throttle, failTimes } = throttleAt(3);
     await failTimes(3);
 
     clock.advance('59s');
-    expect(await throttle.isLocked(EMAIL)).toBe(true);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(true);
     clock.advance('1s');
-    expect(await throttle.isLocked(EMAIL)).toBe(false);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(false);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(true);
   });
 
-  it('when the account fails again after a lock is lifted, then the next lock is twice as long', async () => {
+  it('when the attempt after a lock fails too, then the next lock is twice as long', async () => {
     const { clock, throttle, failTimes } = throttleAt(3);
     await failTimes(3);
     clock.advance('60s');
 
-    expect(await throttle.recordFailure(EMAIL)).toEqual({ failures: 4, lockedForMs: 2 * MINUTE });
+    expect(await (await throttle.reserve(SUBJECT, UNTRUSTED)).failed()).toEqual({
+      failures: 4,
+      lockedForMs: 2 * MINUTE,
+    });
     clock.advance('119s');
-    expect(await throttle.isLocked(EMAIL)).toBe(true);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(true);
     clock.advance('1s');
-    expect(await throttle.isLocked(EMAIL)).toBe(false);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(false);
   });
 
-  it('when a locked account is reset, then it is unlocked and its failures count from one again', async () => {
+  it('when an attempt succeeds, then the failures and any lock are cleared', async () => {
+    const { throttle, failTimes } = throttleAt(3);
+    await failTimes(2);
+
+    await (await throttle.reserve(SUBJECT, UNTRUSTED)).succeeded();
+
+    expect(await failTimes(1)).toEqual({ failures: 1, lockedForMs: 0 });
+  });
+
+  it('when a locked class is cleared (a password reset), then it is unlocked and counts from one again', async () => {
     const { throttle, failTimes } = throttleAt(3);
     await failTimes(4);
 
-    await throttle.reset(EMAIL);
+    await throttle.clear(SUBJECT, UNTRUSTED);
 
-    expect(await throttle.isLocked(EMAIL)).toBe(false);
-    expect(await throttle.recordFailure(EMAIL)).toEqual({ failures: 1, lockedForMs: 0 });
+    expect(await failTimes(1)).toEqual({ failures: 1, lockedForMs: 0 });
   });
 
-  it('when one account is locked, then another account is neither locked nor charged', async () => {
+  it('when many attempts race on one class, then no more than the threshold may compare', async () => {
+    const { throttle } = throttleAt(3);
+
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, () => throttle.reserve(SUBJECT, UNTRUSTED)),
+    );
+
+    expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(3);
+  });
+
+  it('when attempts race through two throttles over one counter store (two instances), then the threshold holds across both', async () => {
+    const { throttle, store, clock } = throttleAt(3);
+    const elsewhere = createLoginThrottle(store, 3, clock);
+
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        (index % 2 === 0 ? throttle : elsewhere).reserve(SUBJECT, UNTRUSTED),
+      ),
+    );
+
+    expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(3);
+  });
+
+  it('when the untrusted clients of an account are locked, then a device of it and another account are not', async () => {
     const { throttle, failTimes } = throttleAt(3);
-    const other = 'adalovelace@example.com';
     await failTimes(3);
 
-    expect(await throttle.isLocked(other)).toBe(false);
-    expect(await throttle.recordFailure(other)).toEqual({ failures: 1, lockedForMs: 0 });
-    expect(await throttle.isLocked(EMAIL)).toBe(true);
-  });
-
-  it('when two throttles share one counter store, then failures counted by one lock the account for both', async () => {
-    const { throttle, store } = throttleAt(3);
-    const elsewhere = createLoginThrottle(store, 3);
-    await throttle.recordFailure(EMAIL);
-    await elsewhere.recordFailure(EMAIL);
-
-    expect(await throttle.recordFailure(EMAIL)).toEqual({ failures: 3, lockedForMs: MINUTE });
-    expect(await elsewhere.isLocked(EMAIL)).toBe(true);
+    expect((await throttle.reserve(SUBJECT, 'device:abc')).locked).toBe(false);
+    expect(
+      (await throttle.reserve(accountSubject('adalovelace@example.com'), UNTRUSTED)).locked,
+    ).toBe(false);
+    expect((await throttle.reserve(SUBJECT, UNTRUSTED)).locked).toBe(true);
   });
 });
 
 describe('login throttle counter keys', () => {
   async function keysFor(email: string) {
-    const { throttle, failTimes, keys } = throttleAt(3);
-    await failTimes(3, email);
-    await throttle.isLocked(email);
-    await throttle.reset(email);
+    const { failTimes, isLocked, keys, throttle } = throttleAt(3);
+    await failTimes(3, accountSubject(email));
+    await isLocked(accountSubject(email));
+    await throttle.clear(accountSubject(email), UNTRUSTED);
     return keys;
   }
-
   it('when an account is counted, locked and reset, then no counter key holds any part of its email', async () => {
     const keys = await keysFor(EMAIL);
 

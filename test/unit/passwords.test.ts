@@ -90,12 +90,16 @@ describe('bcrypt hasher', () => {
 
 describe('createPasswordVerifier', () => {
   const client = { requestId: 'test', ip: null, userAgent: null };
-  const verifierWith = (hasher: PasswordHasher) =>
-    createPasswordVerifier({
+  const clock = new FakeClock();
+  const verifierWith = (hasher: PasswordHasher) => {
+    const verifier = createPasswordVerifier({
       hasher,
-      throttle: createLoginThrottle(createMemoryCounterStore(new FakeClock()), 5),
+      throttle: createLoginThrottle(createMemoryCounterStore(clock), 5, clock),
       audit: { record: () => undefined },
     });
+    return (email: string, password: string, storedHash: string | undefined, from: typeof client) =>
+      verifier.signIn({ email, password, storedHash, deviceId: undefined, client: from });
+  };
 
   it('when the user is unknown, then refused as unknown_email, after exactly one bcrypt comparison', async () => {
     const hasher = countingHasher();
@@ -103,7 +107,7 @@ describe('createPasswordVerifier', () => {
 
     const result = await verify('ada@example.com', 'Correct-horse-1!', undefined, client);
 
-    expect(result).toEqual({ ok: false, reason: 'unknown_email' });
+    expect(result).toEqual({ ok: false, reason: 'unknown_email', retryAfterSeconds: 0 });
     expect(hasher.calls.verify).toBe(1);
   });
 
@@ -118,6 +122,7 @@ describe('createPasswordVerifier', () => {
     expect(await verify('ada@example.com', 'correct-horse-1!', stored, client)).toEqual({
       ok: false,
       reason: 'wrong_password',
+      retryAfterSeconds: 0,
     });
     expect(hasher.calls.verify).toBe(2);
   });
