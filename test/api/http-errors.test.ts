@@ -99,16 +99,37 @@ describe('HTTP-level errors', () => {
     expect((await request(app).get('/health?from=load-balancer')).status).toBe(200);
   });
 
-  it('when a path parameter is not valid percent-encoding, then 400 BAD_REQUEST, declared on the operation', async () => {
-    const { app } = buildTestApp();
-    const { accessToken } = await registerAndLogIn(app);
+  it.each(['%E0%A4%A', '%ZZ', '%', '%C0%AF', '%ED%A0%80'])(
+    'when a path parameter is the malformed percent-encoding %s, then 400 BAD_REQUEST, declared on the operation, and one info-level line',
+    async (parameter) => {
+      const { app, logs } = buildTestApp();
+      const { accessToken } = await registerAndLogIn(app);
+      const before = logs.lines.length;
 
-    const response = await request(app)
-      .delete('/api/auth/sessions/%E0%A4%A')
-      .set('Authorization', `Bearer ${accessToken}`);
+      const response = await request(app)
+        .delete(`/api/auth/sessions/${parameter}`)
+        .set('Authorization', `Bearer ${accessToken}`);
 
-    expectError(response, ErrorCodes.BAD_REQUEST);
-  });
+      expectError(response, ErrorCodes.BAD_REQUEST);
+      const lines = logs.lines.slice(before).filter((line) => line.level !== 'debug');
+      expect(lines.map((line) => [line.level, line.status])).toEqual([['info', 400]]);
+      expect(JSON.stringify(lines)).not.toMatch(/URIError|stack/);
+    },
+  );
+
+  it.each(['/api/auth/%E0%A4%A', '/api/auth/log%ZZin', '/%', '/health%'])(
+    'when a path outside any parameter is the malformed %s, then 4xx in our shape, never 500',
+    async (path) => {
+      const { app, logs } = buildTestApp();
+
+      const response = await request(app).post(path).send({});
+
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.body).toMatchObject({ success: false });
+      expect(logs.lines.filter((line) => !['debug', 'info'].includes(line.level))).toEqual([]);
+    },
+  );
 
   it.each([
     ['truncated JSON', '{"email":"a@example.com","password":"Secret-123!'],
