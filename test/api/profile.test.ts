@@ -24,6 +24,15 @@ function expectChallenge(response: request.Response, code: ErrorCode) {
   );
 }
 
+const resignedAccess = (access: string, changes: Record<string, unknown>) =>
+  resigned(access, TEST_SECRETS.JWT_ACCESS_SECRET, 'HS256', changes);
+
+/** The token's claims with iat and exp moved `seconds` ahead, signed with our key. */
+const issuedAhead = (access: string, seconds: number) => {
+  const { iat, exp } = decodePayload(access) as { iat: number; exp: number };
+  return resignedAccess(access, { iat: iat + seconds, exp: exp + seconds });
+};
+
 describe('GET /api/auth/profile', () => {
   it('when the access token is valid, then 200 with the public user only', async () => {
     const { app } = buildTestApp();
@@ -123,6 +132,16 @@ describe('GET /api/auth/profile', () => {
       (access) => resigned(access, TEST_SECRETS.JWT_ACCESS_SECRET, 'HS256', { role: 'root' }),
     ],
     ['a 5,000-character token', () => 'a'.repeat(5000)],
+    [
+      'a token whose aud is the array [ours]',
+      (access) => resignedAccess(access, { aud: ['auth-api'] }),
+    ],
+    [
+      'a token whose aud is an array holding ours and another',
+      (access) => resignedAccess(access, { aud: ['auth-api', 'other-api'] }),
+    ],
+    ['a token issued 61 s ahead of our clock', (access) => issuedAhead(access, 61)],
+    ['a token issued an hour ahead of our clock', (access) => issuedAhead(access, 3600)],
   ];
 
   it.each(forgeries)('when presented %s, then 401 TOKEN_INVALID', async (_, forge) => {
@@ -132,6 +151,13 @@ describe('GET /api/auth/profile', () => {
     const response = await profile(app, `Bearer ${forge(login.accessToken, login.refreshToken)}`);
 
     expectChallenge(response, ErrorCodes.TOKEN_INVALID);
+  });
+
+  it("when the token was issued 60 s ahead of our clock (another instance's skew), then it is accepted", async () => {
+    const { app } = buildTestApp();
+    const login = await registerAndLogIn(app);
+
+    expect((await profile(app, `Bearer ${issuedAhead(login.accessToken, 60)}`)).status).toBe(200);
   });
 
   it('when the session was revoked, then 401 SESSION_REVOKED at once', async () => {

@@ -22,6 +22,15 @@ interface PairData {
 const profileStatus = async (app: TestApp['app'], accessToken: string) =>
   (await profile(app, accessToken)).body as { error?: ErrorCode; success: boolean };
 
+/** The refresh token claims the forgeries below change. */
+type Claims = Record<string, unknown> & {
+  sub: string;
+  sid: string;
+  aud: string;
+  iat: number;
+  exp: number;
+};
+
 const resign = (token: string, changes: Record<string, unknown>) =>
   resigned(token, TEST_SECRETS.JWT_REFRESH_SECRET, 'HS256', changes);
 
@@ -193,6 +202,41 @@ describe('POST /api/auth/refresh', () => {
     expect(writes.since(mark)).toEqual([]);
     expect((await refresh(app, login.refreshToken)).status).toBe(200);
   });
+
+  it.each([
+    ['aud is the array [ours]', (claims: Claims) => ({ aud: [claims.aud] })],
+    ['aud is an array holding ours and another', (claims: Claims) => ({ aud: [claims.aud, 'x'] })],
+    ['iat is 61 s ahead', (claims: Claims) => ({ iat: claims.iat + 61, exp: claims.exp + 61 })],
+    [
+      'iat is an hour ahead',
+      (claims: Claims) => ({ iat: claims.iat + 3600, exp: claims.exp + 3600 }),
+    ],
+  ])(
+    'when %s, then 401 REFRESH_TOKEN_INVALID and nothing rotates, even with the token in the store',
+    async (_, changes) => {
+      const { app, clock, stores, writes } = buildTestApp();
+      const login = await registerAndLogIn(app);
+      const claims = decodePayload(login.refreshToken) as Claims;
+      const forged = resign(login.refreshToken, { jti: 'forged', ...changes(claims) });
+      // Stored as if we had issued it: the verification alone must refuse it.
+      await stores.sessions.addRefreshToken(
+        {
+          id: 'forged',
+          sessionId: claims.sid,
+          userId: claims.sub,
+          tokenHash: hashRefreshToken(forged),
+          createdAt: new Date(clock.now()),
+          expiresAt: new Date((claims.exp + 3600) * 1000),
+        },
+        new Date(clock.now()),
+      );
+      const mark = writes.mark();
+
+      expectError(await refresh(app, forged), ErrorCodes.REFRESH_TOKEN_INVALID);
+      expect(writes.since(mark)).toEqual([]);
+      expect((await refresh(app, login.refreshToken)).status).toBe(200);
+    },
+  );
 
   it('when signed correctly but unknown to the store, then 401 REFRESH_TOKEN_INVALID', async () => {
     const { app } = buildTestApp();

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { keyId } from '../../src/auth/tokens/key-ring.js';
-import { createTokenService, hashRefreshToken } from '../../src/auth/tokens/token-service.js';
+import {
+  createTokenService,
+  hashRefreshToken,
+  type Verification,
+} from '../../src/auth/tokens/token-service.js';
 import type { Config } from '../../src/config/config.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import {
@@ -237,6 +241,74 @@ describe('token service: verifying', () => {
 
     expect(tokens.verifyAccessToken(genuine)).toEqual({ status: 'expired' });
     expect(tokens.verifyAccessToken(forged)).toEqual({ status: 'invalid' });
+  });
+});
+
+type Tokens = ReturnType<typeof setup>['tokens'];
+const tokenKinds: Array<{
+  kind: string;
+  secret: string;
+  issue: (tokens: Tokens) => string;
+  verify: (tokens: Tokens, token: string) => Verification<object>;
+}> = [
+  {
+    kind: 'access',
+    secret: ACCESS,
+    issue: (tokens) => tokens.issueAccessToken(subject).token,
+    verify: (tokens, token) => tokens.verifyAccessToken(token),
+  },
+  {
+    kind: 'refresh',
+    secret: REFRESH,
+    issue: (tokens) => issueRefresh(tokens).token,
+    verify: (tokens, token) => tokens.verifyRefreshToken(token),
+  },
+];
+
+describe.each(tokenKinds)('token service: a $kind token signed with our key', (kind) => {
+  /** One of our tokens, its claims changed and signed again with our key: only the claims can refuse it. */
+  function reissued(changes: (claims: Record<string, unknown>) => Record<string, unknown>) {
+    const { tokens, clock, now } = setup();
+    const claims = decodePayload(kind.issue(tokens));
+    return { tokens, clock, now, token: signAs({ ...claims, ...changes(claims) }, kind.secret) };
+  }
+
+  it.each([[['auth-api']], [['auth-api', 'other-api']], [['other-api', 'auth-api']]])(
+    'when aud is the array %j, which contains ours, then invalid',
+    (aud) => {
+      const { tokens, token } = reissued(() => ({ aud }));
+
+      expect(kind.verify(tokens, token)).toEqual({ status: 'invalid' });
+    },
+  );
+
+  it.each([61, 3600])('when iat is %i s ahead of our clock, then invalid', (ahead) => {
+    const { tokens, token } = reissued((claims) => ({
+      iat: (claims.iat as number) + ahead,
+      exp: (claims.exp as number) + ahead,
+    }));
+
+    expect(kind.verify(tokens, token)).toEqual({ status: 'invalid' });
+  });
+
+  it.each([59, 60])(
+    'when iat is %i s ahead (clock skew between instances), then valid',
+    (ahead) => {
+      const { tokens, token } = reissued((claims) => ({
+        iat: (claims.iat as number) + ahead,
+        exp: (claims.exp as number) + ahead,
+      }));
+
+      expect(kind.verify(tokens, token).status).toBe('valid');
+    },
+  );
+
+  it('when nbf is ahead of our clock, then invalid until our clock reaches it', () => {
+    const { tokens, clock, token } = reissued((claims) => ({ nbf: (claims.iat as number) + 30 }));
+
+    expect(kind.verify(tokens, token)).toEqual({ status: 'invalid' });
+    clock.advance('30s');
+    expect(kind.verify(tokens, token).status).toBe('valid');
   });
 });
 

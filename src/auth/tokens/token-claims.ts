@@ -22,24 +22,43 @@ export interface RefreshTokenClaims extends RegisteredClaims {
 
 type Payload = Record<string, unknown>;
 
-function hasRegisteredClaims(payload: Payload): boolean {
+/** What a payload whose signature checked out must still show to be one of ours (DESIGN section 3). */
+export interface ClaimPins {
+  issuer: string;
+  audience: string;
+  /** The latest `iat` we believe, in epoch seconds: our clock plus the skew we allow between instances. */
+  latestIssuedAt: number;
+}
+
+function hasRegisteredClaims(payload: Payload, pins: ClaimPins): boolean {
   return (
     typeof payload.sub === 'string' &&
     typeof payload.sid === 'string' &&
     typeof payload.jti === 'string' &&
     typeof payload.iat === 'number' &&
-    typeof payload.exp === 'number'
+    payload.iat <= pins.latestIssuedAt &&
+    typeof payload.exp === 'number' &&
+    payload.iss === pins.issuer &&
+    // Exactly our string: jsonwebtoken's audience option also passes an array that merely contains ours, i.e. a
+    // token minted for several services at once, which none of them should take as its own.
+    payload.aud === pins.audience
   );
 }
 
-export function isAccessTokenClaims(payload: Payload): payload is Payload & AccessTokenClaims {
+export function isAccessTokenClaims(
+  payload: Payload,
+  pins: ClaimPins,
+): payload is Payload & AccessTokenClaims {
   return (
     payload.typ === 'access' &&
     (payload.role === 'user' || payload.role === 'admin') &&
-    hasRegisteredClaims(payload)
+    hasRegisteredClaims(payload, pins)
   );
 }
 
-export function isRefreshTokenClaims(payload: Payload): payload is Payload & RefreshTokenClaims {
-  return payload.typ === 'refresh' && hasRegisteredClaims(payload);
+export function isRefreshTokenClaims(
+  payload: Payload,
+  pins: ClaimPins,
+): payload is Payload & RefreshTokenClaims {
+  return payload.typ === 'refresh' && hasRegisteredClaims(payload, pins);
 }

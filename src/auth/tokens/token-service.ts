@@ -1,5 +1,6 @@
-// Issues and verifies the two JWTs. Verification pins algorithm, key id, issuer, audience and token type, and says
-// what happened ('valid' | 'expired' | 'invalid'); callers decide which error that is.
+// Issues and verifies the two JWTs. Verification pins algorithm, key id, issuer, audience (exactly our string) and
+// token type, refuses an iat ahead of our clock, and says what happened ('valid' | 'expired' | 'invalid'); callers
+// decide which error that is.
 import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../../clock.js';
@@ -10,6 +11,7 @@ import {
   isAccessTokenClaims,
   isRefreshTokenClaims,
   type AccessTokenClaims,
+  type ClaimPins,
   type RefreshTokenClaims,
 } from './token-claims.js';
 
@@ -50,6 +52,13 @@ export interface TokenService {
 /** Longer than any token we issue; anything bigger is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 2048;
 
+/**
+ * How far ahead of our clock a token's iat may be: instances' clocks differ by seconds, never by minutes. A token
+ * issued further ahead came from a broken clock or was minted to look newer than it is, which would pass any later
+ * "issued after" check (a password change, a revocation).
+ */
+const MAX_ISSUED_AHEAD_SECONDS = 60;
+
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** SHA-256 of a refresh token: what the store keeps and looks up instead of the token. */
@@ -66,19 +75,31 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
   const sign = (claims: object, keys: KeyRing) =>
     jwt.sign(claims, keys.signing.key, { algorithm: 'HS256', keyid: keys.signing.kid });
 
-  function verify(token: string, keys: KeyRing): Verification<Record<string, unknown>> {
+  function verify<Claims>(
+    token: string,
+    keys: KeyRing,
+    isOurClaims: (
+      payload: Record<string, unknown>,
+      pins: ClaimPins,
+    ) => payload is Record<string, unknown> & Claims,
+  ): Verification<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) return { status: 'invalid' };
     const key = keys.verifying.get(readKeyId(token) ?? '');
     if (key === undefined) return { status: 'invalid' };
+    const now = nowSeconds();
     try {
+      // exp and nbf are checked by jsonwebtoken, against our clock through clockTimestamp, never its own.
       const payload = jwt.verify(token, key, {
         algorithms: ['HS256'],
         issuer,
         audience,
-        clockTimestamp: nowSeconds(),
+        clockTimestamp: now,
       });
       if (typeof payload === 'string') return { status: 'invalid' };
-      return { status: 'valid', claims: payload };
+      const pins = { issuer, audience, latestIssuedAt: now + MAX_ISSUED_AHEAD_SECONDS };
+      return isOurClaims(payload, pins)
+        ? { status: 'valid', claims: payload }
+        : { status: 'invalid' };
     } catch (error) {
       // jsonwebtoken reports expiry only for a token whose signature it has already checked.
       return error instanceof jwt.TokenExpiredError ? { status: 'expired' } : { status: 'invalid' };
@@ -128,19 +149,11 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
     },
 
     verifyAccessToken(token) {
-      const result = verify(token, accessKeys);
-      if (result.status !== 'valid') return result;
-      return isAccessTokenClaims(result.claims)
-        ? { status: 'valid', claims: result.claims }
-        : { status: 'invalid' };
+      return verify(token, accessKeys, isAccessTokenClaims);
     },
 
     verifyRefreshToken(token) {
-      const result = verify(token, refreshKeys);
-      if (result.status !== 'valid') return result;
-      return isRefreshTokenClaims(result.claims)
-        ? { status: 'valid', claims: result.claims }
-        : { status: 'invalid' };
+      return verify(token, refreshKeys, isRefreshTokenClaims);
     },
   };
 }
