@@ -52,7 +52,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
    */
   async function rehashIfCostChanged(user: UserRecord, password: string): Promise<void> {
     if (!hasher.needsRehash(user.passwordHash)) return;
-    await users.updatePasswordHash(user.id, await hasher.hash(password), now());
+    await users.rehashPassword(user.id, user.passwordHash, await hasher.hash(password), now());
   }
 
   async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {

@@ -96,7 +96,7 @@ export function withSessionCache(stores: Stores, options: SessionCacheOptions): 
           },
           () => users.softDeleteUser(userId, now),
         ),
-      // The cached user carries the hash that change-password and account deletion check against.
+      // The cached user carries passwordChangedAt and updatedAt.
       updatePasswordHash: (userId, passwordHash, now) =>
         clearing(
           () => {

@@ -27,13 +27,16 @@ export function describeSessionStoreContract(helpers: ContractHelpers): void {
 
 function describeSessionCases({ freshStores, loggedIn, createdUser }: ContractHelpers): void {
   describe('sessions', () => {
-    it('when a session is opened, then findLiveSession returns it as given with its user', async () => {
+    it('when a session is opened, then findLiveSession returns it as given with its user, without the password hash', async () => {
       const stores = await freshStores();
       const { user, session } = await loggedIn(stores);
-      expect(await stores.sessions.findLiveSession(session.id, at(HOUR))).toEqual({
+      const { passwordHash, ...userWithoutHash } = user;
+      const live = await stores.sessions.findLiveSession(session.id, at(HOUR));
+      expect(live).toEqual({
         session: { ...session, lastUsedAt: at(0), revokedAt: null, revokedReason: null },
-        user,
+        user: userWithoutHash,
       });
+      expect(JSON.stringify(live)).not.toContain(passwordHash);
       expect(await stores.sessions.findLiveSession(randomUUID(), at(HOUR))).toBeUndefined();
     });
 

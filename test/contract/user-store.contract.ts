@@ -79,5 +79,65 @@ export function describeUserStoreContract({
         false,
       );
     });
+
+    it('when a hash is re-hashed while it is current, then it is replaced and passwordChangedAt stays', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores);
+      const rehashed = newUser().passwordHash;
+
+      expect(
+        await stores.users.rehashPassword(user.id, user.passwordHash, rehashed, at(HOUR)),
+      ).toBe(true);
+
+      expect(await stores.users.findLiveUserByEmail(user.email)).toEqual({
+        ...user,
+        passwordHash: rehashed,
+        updatedAt: at(HOUR),
+      });
+    });
+
+    it('when the password changed after the hash was read, then a re-hash of the old one changes nothing', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores);
+      const changed = newUser().passwordHash;
+      await stores.users.updatePasswordHash(user.id, changed, at(HOUR));
+
+      expect(
+        await stores.users.rehashPassword(
+          user.id,
+          user.passwordHash,
+          'rehash-of-old',
+          at(2 * HOUR),
+        ),
+      ).toBe(false);
+
+      expect((await stores.users.findLiveUserByEmail(user.email))?.passwordHash).toBe(changed);
+    });
+
+    it('when an account is deleted, then a re-hash changes nothing', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores);
+      await stores.users.softDeleteUser(user.id, at(HOUR));
+
+      expect(
+        await stores.users.rehashPassword(user.id, user.passwordHash, 'rehashed', at(2 * HOUR)),
+      ).toBe(false);
+    });
+
+    it('when ten re-hashes of one hash race, then the stored hash is one of theirs and at least one reports it', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores);
+      const candidates = Array.from({ length: 10 }, (_, index) => `rehash-${String(index)}`);
+
+      const results = await Promise.all(
+        candidates.map((hash) =>
+          stores.users.rehashPassword(user.id, user.passwordHash, hash, at(HOUR)),
+        ),
+      );
+
+      const stored = (await stores.users.findLiveUserByEmail(user.email))?.passwordHash;
+      expect(candidates).toContain(stored);
+      expect(results).toContain(true);
+    });
   });
 }

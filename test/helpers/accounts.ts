@@ -16,6 +16,8 @@ export interface LoggedIn {
   account: Account;
   accessToken: string;
   refreshToken: string;
+  /** The device token the login returned, for this client's next login. */
+  deviceToken: string;
 }
 
 export function newAccountInput(overrides: Partial<Omit<Account, 'id'>> = {}) {
@@ -48,8 +50,15 @@ export async function logIn(
     .set('User-Agent', userAgent)
     .send({ email: account.email, password: account.password });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
-  const data = (response.body as { data: { accessToken: string; refreshToken: string } }).data;
-  return { account, accessToken: data.accessToken, refreshToken: data.refreshToken };
+  const { data } = response.body as {
+    data: { accessToken: string; refreshToken: string; deviceToken: string };
+  };
+  return {
+    account,
+    accessToken: data.accessToken,
+    refreshToken: data.refreshToken,
+    deviceToken: data.deviceToken,
+  };
 }
 
 export async function registerAndLogIn(app: Express): Promise<LoggedIn> {

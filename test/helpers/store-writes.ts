@@ -28,6 +28,7 @@ const WRITES: WriteTable = {
     findLiveUserByEmail: 'read',
     softDeleteUser: (deleted) => deleted,
     updatePasswordHash: (updated) => updated,
+    rehashPassword: (rehashed) => rehashed,
   },
   sessions: {
     openSession: () => true,

@@ -128,6 +128,13 @@ describe('mongo store on a connection that is not up', () => {
     softDeleteUser: (users) => users.softDeleteUser(session.userId, NOW),
     updatePasswordHash: (users) =>
       users.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
+    rehashPassword: (users) =>
+      users.rehashPassword(
+        session.userId,
+        `$2b$04$${'a'.repeat(53)}`,
+        `$2b$10$${'b'.repeat(53)}`,
+        NOW,
+      ),
   };
   const sessionCalls: {
     [Method in keyof SessionStore]: (sessions: SessionStore) => Promise<unknown>;
@@ -199,6 +206,7 @@ describe('guardUnavailable', () => {
       revokeSession: vi.fn<Port['revokeSession']>(),
       softDeleteUser: vi.fn<Port['softDeleteUser']>(),
       updatePasswordHash: vi.fn<Port['updatePasswordHash']>(),
+      rehashPassword: vi.fn<Port['rehashPassword']>(),
       addRefreshToken: vi.fn<Port['addRefreshToken']>(),
       revokeUserSessions: vi.fn<Port['revokeUserSessions']>(),
       listLiveSessions: vi.fn<Port['listLiveSessions']>(),

@@ -19,6 +19,16 @@ export const setPasswordHash = (passwordHash: string, now: Date) => ({
   $set: { passwordHash: text(passwordHash), passwordChangedAt: now, updatedAt: now },
 });
 
+/** The account while its hash is still this one (a re-hash must not undo a change that landed first). */
+export const withPasswordHash = (id: string, passwordHash: string) => ({
+  _id: text(id),
+  passwordHash: text(passwordHash),
+});
+
+export const setRehashedPassword = (passwordHash: string, now: Date) => ({
+  $set: { passwordHash: text(passwordHash), updatedAt: now },
+});
+
 export const unexpiredSession = (sessionId: string, now: Date) => ({
   _id: text(sessionId),
   expiresAt: trusted({ $gt: now }),

@@ -24,6 +24,7 @@ import {
 import { isDuplicateKey, duplicatesAside } from './mongo-errors.js';
 import type { MongoModels } from './mongo-models.js';
 import * as query from './mongo-queries.js';
+import { toSessionUser } from '../ports/user-store.js';
 
 type Refusal = Exclude<RotationOutcome, { outcome: 'rotated' }>;
 
@@ -136,7 +137,7 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
         userDeletions.exists(query.byId(session.userId)),
       ]);
       if (!user || deletion !== null) return undefined;
-      return { session: toSession(session), user: toUser(user) };
+      return { session: toSession(session), user: toSessionUser(toUser(user)) };
     },
 
     async findRefreshToken(tokenHash) {

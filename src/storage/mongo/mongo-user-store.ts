@@ -79,5 +79,17 @@ export function createMongoUserStore(models: MongoModels): UserStore {
       await users.updateOne(query.byId(userId), query.setPasswordHash(passwordHash, now));
       return true;
     },
+
+    async rehashPassword(userId, currentHash, newHash, now) {
+      const { deletion } = await accountOf(userId);
+      if (deletion) return false;
+      // Conditional on the old hash: atomic on MongoDB; on FerretDB 1.24 a change racing it in the same instant
+      // can still be lost, as with any two updates of one document (mongo-documents.ts).
+      const result = await users.updateOne(
+        query.withPasswordHash(userId, currentHash),
+        query.setRehashedPassword(newHash, now),
+      );
+      return result.modifiedCount === 1;
+    },
   };
 }

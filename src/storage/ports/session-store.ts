@@ -1,6 +1,6 @@
 // The sessions port: sessions (one login on one device) and the refresh tokens rotation produces in each. Adapters
 // (sqlite, mongo) implement it; its contract suite is test/contract/session-store.contract.ts.
-import type { UserRecord } from './user-store.js';
+import type { SessionUser } from './user-store.js';
 
 /** One login on one device: the family of refresh tokens that rotation produces. */
 export interface SessionRecord {
@@ -52,7 +52,8 @@ export type RotationOutcome =
 /** A live session with its (live) user: what authorization needs. */
 export interface LiveSession {
   session: SessionRecord;
-  user: UserRecord;
+  /** The account without its password hash: what a signed-in request may know of it. */
+  user: SessionUser;
 }
 
 export interface SweepResult {

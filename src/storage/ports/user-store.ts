@@ -16,6 +16,17 @@ export interface UserRecord {
   deletedAt: Date | null;
 }
 
+/**
+ * An account as a signed-in session carries it: without its password hash, so no cache of sessions holds one and
+ * every password confirmation reads the store (DESIGN section 3).
+ */
+export type SessionUser = Omit<UserRecord, 'passwordHash'>;
+
+export function toSessionUser(user: UserRecord): SessionUser {
+  const { id, email, name, role, createdAt, updatedAt, passwordChangedAt, deletedAt } = user;
+  return { id, email, name, role, createdAt, updatedAt, passwordChangedAt, deletedAt };
+}
+
 export type NewUser = Pick<
   UserRecord,
   'id' | 'email' | 'name' | 'role' | 'passwordHash' | 'createdAt'
@@ -42,4 +53,11 @@ export interface UserStore {
 
   /** Replaces a live account's password hash (and sets passwordChangedAt); false when there is no such account. */
   updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<boolean>;
+
+  /**
+   * Replaces the hash with a new hash of the same password (made at another bcrypt cost), only while the stored
+   * hash is still `currentHash`: a re-hash never undoes a password change that landed before it. Leaves
+   * passwordChangedAt alone. False when the hash has changed since or the account is gone.
+   */
+  rehashPassword(userId: string, currentHash: string, newHash: string, now: Date): Promise<boolean>;
 }

@@ -17,6 +17,7 @@ import {
 } from './rows.js';
 import { STATEMENTS } from './statements.js';
 import { batchPerTurn } from './turn-batch.js';
+import { toSessionUser } from '../ports/user-store.js';
 
 interface RotationStateRow {
   row_id: number;
@@ -122,7 +123,7 @@ export function createSqliteSessionStore(
       if (!sessionRow) return undefined;
       const userRow = sql.liveUserById.get(sessionRow.user_id);
       if (!userRow) return undefined;
-      return { session: toSession(sessionRow), user: toUser(userRow) };
+      return { session: toSession(sessionRow), user: toSessionUser(toUser(userRow)) };
     },
 
     async findRefreshToken(tokenHash) {

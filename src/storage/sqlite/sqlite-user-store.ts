@@ -12,6 +12,7 @@ export function createSqliteUserStore(db: Database): UserStore {
     liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
     softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
     updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
+    rehashPassword: db.prepare<[string, number, string, string]>(STATEMENTS.rehashPassword),
   };
 
   return {
@@ -49,6 +50,10 @@ export function createSqliteUserStore(db: Database): UserStore {
     async updatePasswordHash(userId, passwordHash, now) {
       const at = now.getTime();
       return sql.updatePasswordHash.run(passwordHash, at, at, userId).changes === 1;
+    },
+
+    async rehashPassword(userId, currentHash, newHash, now) {
+      return sql.rehashPassword.run(newHash, now.getTime(), userId, currentHash).changes === 1;
     },
   };
 }

@@ -7,6 +7,8 @@ export const STATEMENTS = {
   liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
   updatePasswordHash: `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?
     WHERE id = ? AND deleted_at IS NULL`,
+  rehashPassword: `UPDATE users SET password_hash = ?, updated_at = ?
+    WHERE id = ? AND password_hash = ? AND deleted_at IS NULL`,
   softDeleteUser:
     'UPDATE users SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
   insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)
