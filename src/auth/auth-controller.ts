@@ -49,9 +49,11 @@ export function createAuthController(
     },
 
     logout: async ({ body }: RefreshTokenBody, req: Request, res: Response) => {
-      // Cleared whatever the outcome: a client asking to log out should not keep the cookie.
+      // Read first: a request presenting two refresh cookies is refused before anything changes, ours included.
+      const refreshToken = transport.readToken(req, body);
+      // Then cleared whatever the outcome: a client asking to log out should not keep the cookie.
       transport.clear(res);
-      await auth.logout(transport.readToken(req, body), clientContext(req, res));
+      await auth.logout(refreshToken, clientContext(req, res));
       res.json({ success: true, message: 'Logged out.', data: {} });
     },
   };

@@ -93,9 +93,9 @@ export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
 
 /** What the API document says about where refresh tokens travel on this server. */
 function transportNote(transport: RefreshTokenTransport): string {
-  return transport.mode === 'cookie'
+  return transport.cookieName !== undefined
     ? 'This server runs in **cookie mode** (`REFRESH_TOKEN_TRANSPORT=cookie`): refresh tokens travel only in the ' +
-        'HttpOnly `refresh_token` cookie, and refresh and logout also require an allowed `Origin` and ' +
+        `HttpOnly \`${transport.cookieName}\` cookie, and refresh and logout also require an allowed \`Origin\` and ` +
         '`X-Requested-With: XMLHttpRequest`.'
     : 'This server runs in **body mode** (`REFRESH_TOKEN_TRANSPORT=body`): refresh tokens travel in JSON bodies.';
 }

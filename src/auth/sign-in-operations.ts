@@ -30,14 +30,17 @@ export interface SignInOperationDeps {
 export function signInOperations(deps: SignInOperationDeps): Operation[] {
   const { controller, limits, transport } = deps;
   const tokens = tokenResponses(transport.mode);
-  const cookieMode = transport.mode === 'cookie';
+  const cookie = transport.cookieName;
   const setsCookie = transport.cookieHeader ? [transport.cookieHeader] : [];
-  const where = cookieMode
-    ? 'Reads the refresh token from the `refresh_token` cookie; the body is `{}`.'
-    : 'Takes the refresh token in the body.';
-  const pairDelivery = cookieMode
-    ? 'The refresh token is set in the HttpOnly `refresh_token` cookie, never in the body.'
-    : 'Keep the refresh token: it is single use, and each refresh returns its successor.';
+  const where =
+    cookie !== undefined
+      ? `Reads the refresh token from the \`${cookie}\` cookie; the body is \`{}\`. Two cookies of that ` +
+        'name (one planted beside ours) are refused with 400 BAD_REQUEST, and nothing changes.'
+      : 'Takes the refresh token in the body.';
+  const pairDelivery =
+    cookie !== undefined
+      ? `The refresh token is set in the HttpOnly \`${cookie}\` cookie, never in the body.`
+      : 'Keep the refresh token: it is single use, and each refresh returns its successor.';
   const tag = SIGN_IN_TAG.name;
 
   // In table order, which is matching order: the most requested first.
@@ -56,6 +59,7 @@ export function signInOperations(deps: SignInOperationDeps): Operation[] {
       request: { body: transport.bodySchema },
       success: { status: 200, description: 'A new token pair.', json: tokens.refresh },
       errors: [
+        ...transport.readErrors,
         'REFRESH_TOKEN_INVALID',
         'REFRESH_TOKEN_EXPIRED',
         'REFRESH_TOKEN_REUSED',
@@ -102,7 +106,12 @@ export function signInOperations(deps: SignInOperationDeps): Operation[] {
       guard: transport.guard,
       request: { body: transport.bodySchema },
       success: { status: 200, description: 'Logged out.', json: doneResponse },
-      errors: ['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_EXPIRED', 'REFRESH_TOKEN_REUSED'],
+      errors: [
+        ...transport.readErrors,
+        'REFRESH_TOKEN_INVALID',
+        'REFRESH_TOKEN_EXPIRED',
+        'REFRESH_TOKEN_REUSED',
+      ],
       headers: setsCookie,
       handle: controller.logout,
     }),

@@ -2,50 +2,20 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
-import { registerAccount, type Account } from '../helpers/accounts.js';
+import { registerAccount } from '../helpers/accounts.js';
 import { expectError, profile } from '../helpers/api-calls.js';
+import {
+  APP_ORIGIN,
+  COOKIE_MODE_ENV,
+  cookieCall,
+  cookieOf,
+  cookieValue,
+  logInWithCookie,
+} from '../helpers/cookie-mode-calls.js';
 import { productionEnv } from '../helpers/production-env.js';
-import { buildTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildTestApp } from '../helpers/test-app.js';
 
-const APP_ORIGIN = 'https://app.example.com';
-const env = { REFRESH_TOKEN_TRANSPORT: 'cookie', CORS_ORIGINS: APP_ORIGIN };
-
-function cookieOf(response: request.Response): string {
-  const header = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-  const cookie = header.find((line) => line.startsWith('refresh_token='));
-  if (cookie === undefined) throw new Error(`no refresh_token cookie in ${JSON.stringify(header)}`);
-  return cookie;
-}
-
-const cookieValue = (setCookie: string) => setCookie.split(';')[0] ?? '';
-
-async function logInWithCookie(app: TestApp['app'], account: Account) {
-  const response = await request(app)
-    .post('/api/auth/login')
-    .set('Origin', APP_ORIGIN)
-    .send({ email: account.email, password: account.password });
-  expect(response.status).toBe(200);
-  return { response, cookie: cookieValue(cookieOf(response)) };
-}
-
-/** A refresh or logout as an allowed browser page sends it; `change` alters one part. */
-function cookieCall(
-  app: TestApp['app'],
-  path: string,
-  cookie: string,
-  change: Record<string, string | undefined> = {},
-) {
-  const headers: Record<string, string | undefined> = {
-    Origin: APP_ORIGIN,
-    'X-Requested-With': 'XMLHttpRequest',
-    Cookie: cookie,
-    ...change,
-  };
-  const call = request(app).post(path);
-  for (const [name, value] of Object.entries(headers))
-    if (value !== undefined) call.set(name, value);
-  return call.send({});
-}
+const env = COOKIE_MODE_ENV;
 
 describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
   it('when a user logs in, then the refresh token is in an HttpOnly, SameSite=Strict cookie on /api/auth and not in the body', async () => {
@@ -181,13 +151,18 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
     expect(cookieOf(replay)).toMatch(/^refresh_token=;/);
   });
 
-  it('when SameSite=None is chosen, then the cookie is Secure even outside production', async () => {
+  it('when SameSite=None is chosen, then the cookie is Secure, and so __Secure- prefixed, even outside production', async () => {
     const { app } = buildTestApp({ env: { ...env, REFRESH_COOKIE_SAMESITE: 'none' } });
 
-    const { response } = await logInWithCookie(app, await registerAccount(app));
+    const { response } = await logInWithCookie(
+      app,
+      await registerAccount(app),
+      '__Secure-refresh_token',
+    );
 
-    expect(cookieOf(response)).toMatch(/SameSite=None/);
-    expect(cookieOf(response)).toContain('Secure');
+    const cookie = cookieOf(response, '__Secure-refresh_token');
+    expect(cookie).toMatch(/SameSite=None/);
+    expect(cookie).toContain('Secure');
   });
 
   it('when production uses cookie mode, then the cookie is Secure; and a wildcard origin is refused in any environment', () => {

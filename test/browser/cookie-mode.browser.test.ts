@@ -1,9 +1,9 @@
 // Cookie mode in a real browser: a page from an allowed origin logs in, refreshes with credentials: 'include' and
 // reads the profile without ever seeing the refresh token; a page from another origin on the same site (so the
-// SameSite=Strict cookie is sent) can neither refresh nor log out, by script or by form.
+// SameSite=Strict cookie is sent) can neither refresh nor log out, by script or by form, and a second refresh
+// cookie it plants makes refresh refuse the pair rather than take either.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { REFRESH_COOKIE } from '../../src/auth/refresh-token-transport.js';
 import { findChromium, launchChromium, servePages, type PageServer } from '../helpers/browser.js';
 import { startCookieModeApi, type CookieModeApi } from '../helpers/cookie-mode-api.js';
 import { describeWithService } from '../helpers/required-service.js';
@@ -101,7 +101,10 @@ describeWithService('cookie mode in a real browser', findChromium(), (chromium) 
 
   async function refreshCookie(context: BrowserContext) {
     const cookies = await context.cookies(`${api.url}/api/auth/refresh`);
-    return cookies.find((cookie) => cookie.name === REFRESH_COOKIE);
+    // Ours, by path too: a planted one of the same name may sit beside it.
+    return cookies.find(
+      (cookie) => cookie.name === api.refreshCookie && cookie.path === '/api/auth',
+    );
   }
 
   /** A fresh browser context with the allowed page open and signed in; the refresh cookie's value. */
@@ -153,7 +156,7 @@ describeWithService('cookie mode in a real browser', findChromium(), (chromium) 
     ]);
     const documentCookie = await page.evaluate<string>('document.cookie');
     expect(documentCookie).toContain('probe=visible');
-    expect(documentCookie).not.toContain(REFRESH_COOKIE);
+    expect(documentCookie).not.toContain(api.refreshCookie);
   });
 
   it('when the allowed page logs out with the cookie, then the cookie is cleared and a following refresh gets 401', async () => {
@@ -190,6 +193,27 @@ describeWithService('cookie mode in a real browser', findChromium(), (chromium) 
     expect(await refresh(page)).toMatchObject({ status: 200 });
   });
 
+  it('when a page on a sibling origin plants a second refresh cookie, then refresh is refused with ours kept, and works once it is gone', async () => {
+    const { context, page, cookie } = await signedInAppPage();
+    // Cookies ignore ports: the page on the other port is a sibling that can set cookies this API receives. Its
+    // narrower path makes the browser send the planted cookie first.
+    const sibling = await context.newPage();
+    await sibling.goto(`${disallowed.origin}/`);
+    const plant = (attributes: string) =>
+      sibling.evaluate(`document.cookie = '${api.refreshCookie}=planted; ${attributes}'`);
+    await plant('path=/api/auth/refresh');
+
+    const refused = await refresh(page);
+    expect(refused).toMatchObject({ status: 400, body: { error: 'BAD_REQUEST' } });
+    expect(JSON.stringify(refused)).toContain(
+      `"message":"Two ${api.refreshCookie} cookies arrived`,
+    );
+    expect((await refreshCookie(context))?.value).toBe(cookie);
+
+    await plant('path=/api/auth/refresh; max-age=0');
+    expect(await refresh(page)).toMatchObject({ status: 200, body: { success: true } });
+  });
+
   describe.each(['refresh', 'logout'])(
     'a form from a disallowed origin posting to /api/auth/%s',
     (route) => {
@@ -210,7 +234,7 @@ describeWithService('cookie mode in a real browser', findChromium(), (chromium) 
 
           // The SameSite=Strict cookie did go along (same site): the server's checks are what refuse the post.
           const sent = await response.request().allHeaders();
-          expect(sent.cookie).toContain(`${REFRESH_COOKIE}=${cookie}`);
+          expect(sent.cookie).toContain(`${api.refreshCookie}=${cookie}`);
           expect(sent.origin).toBe(disallowed.origin);
           expect(response.status()).toBe(status);
           expect(await response.json()).toMatchObject({ success: false, error });

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { createApp } from '../../src/app.js';
 import { createBcryptHasher } from '../../src/auth/passwords/password-hasher.js';
+import { refreshCookieName } from '../../src/auth/refresh-token-transport.js';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -15,6 +16,8 @@ export interface CookieModeApi {
   url: string;
   /** Every request received, as "METHOD path from origin" ("from nowhere" without an Origin header). */
   arrivals: string[];
+  /** The name the refresh cookie is set and read under in this configuration. */
+  refreshCookie: string;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startCookieModeApi(allowedOrigin: string): Promise<CookieM
   return {
     url: `http://127.0.0.1:${server.address.port}`,
     arrivals,
+    refreshCookie: refreshCookieName(config.refreshTokens.cookie),
     stop: async () => {
       await server.close(1000);
       await stores.close();
