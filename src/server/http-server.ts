@@ -20,16 +20,36 @@ export interface RunningServer {
 
 const IDLE_SWEEP_MS = 100;
 
+/** Slow-loris limits: how long a client may take to send its headers, and its whole request. */
+export interface SlowClientLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+const SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+/**
+ * Node enforces both limits only when it checks its open connections, every 30 s by default, so a slow client kept
+ * its connection until the next check: headers were cut at ~30 s, bodies at 30-60 s. Checking every second holds
+ * each limit to within 1 s; a check walks the list of open connections in C++, a negligible cost once a second.
+ * Node reads the interval only when the server is created, hence an option rather than a property set after.
+ */
+const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+
 /** Listens over HTTPS when given TLS credentials, plain HTTP otherwise. */
 export function startHttpServer(
   handler: RequestListener,
   listen: { host: string; port: number },
   tls?: TlsCredentials,
+  limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
 ): Promise<RunningServer> {
-  const server = tls === undefined ? createServer(handler) : createTlsServer(tls, handler);
-  // Slow-loris limits: a client gets 10 s to send its headers and 30 s for the whole request.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const checking = { connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS };
+  const server =
+    tls === undefined
+      ? createServer(checking, handler)
+      : createTlsServer({ ...tls, ...checking }, handler);
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
   server.on('clientError', answerClientError);
 
   return new Promise((resolve, reject) => {

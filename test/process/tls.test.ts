@@ -1,12 +1,14 @@
-// Native TLS in the real server process: HTTPS with a certificate from disk, TLS 1.2 at least, and SIGHUP swapping
-// the certificate for new connections while open ones carry on.
+// Native TLS in the real server process: HTTPS with a certificate from disk, TLS 1.2 at least, SIGHUP swapping the
+// certificate for new connections while open ones carry on, and the slow-loris headers limit holding over TLS.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request, type RequestOptions } from 'node:https';
 import { connect, TLSSocket } from 'node:tls';
 import { expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../../src/errors/error-catalogue.js';
 import { findOpenSsl, makeCertificates, type CertificatePair } from '../helpers/certificates.js';
 import { describeWithService } from '../helpers/required-service.js';
-import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { parseRawResponses, spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { sendSlowly } from '../helpers/slow-client.js';
 
 interface Reply {
   status: number;
@@ -149,6 +151,43 @@ describeWithService('native TLS', findOpenSsl(), () => {
       'first',
     );
     expect(server.lines().filter((line) => line.level === 'error')).toHaveLength(1);
+  });
+
+  it('when a client sends its headers slowly over TLS, then the production limit answers 408 within 10 s and a 1 s check', async () => {
+    const { first } = certificates('first');
+    const server = await startOverTls(first);
+    const ca = readFileSync(first.certFile);
+    const open = () =>
+      new Promise<TLSSocket>((resolve, reject) => {
+        const socket = connect(
+          { host: '127.0.0.1', port: server.port, ca, servername: 'localhost' },
+          () => {
+            resolve(socket);
+          },
+        );
+        socket.once('error', reject);
+      });
+
+    // 20 s of patience: past 10 s and one check with room for a loaded machine, short of Node's default 30 s check.
+    const outcome = await sendSlowly({
+      open,
+      start: 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ',
+      trickle: 'a'.repeat(100),
+      byteEveryMs: 500,
+      patienceMs: 20_000,
+    });
+
+    expect(outcome.closedByServer).toBe(true);
+    expect(parseRawResponses(outcome.received)).toEqual([
+      expect.objectContaining({
+        status: 408,
+        body: {
+          success: false,
+          message: ERROR_CATALOGUE.REQUEST_TIMEOUT.message,
+          error: 'REQUEST_TIMEOUT',
+        },
+      }),
+    ]);
   });
 
   it('when the key does not match the certificate at start, then the process refuses to start, naming the files', async () => {
