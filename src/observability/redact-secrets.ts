@@ -12,13 +12,16 @@ const SECRET_KEYS = new Set([
   'password_hash',
   'refreshtoken',
   'accesstoken',
+  'devicetoken',
   'token',
   'secret',
 ]);
 
-// A JWT (three base64url parts, the first a JSON header) and a bcrypt hash, wherever they appear in text.
+// A JWT (three base64url parts, the first a JSON header), a bcrypt hash and a device token, wherever they appear in
+// text.
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const BCRYPT_SHAPE = /\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}/g;
+const DEVICE_TOKEN_SHAPE = /dvc_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{32}/g;
 const MAX_DEPTH = 8;
 
 export const REDACTED = '[Redacted]';
@@ -28,11 +31,14 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function scrubSecretShapes(text: string): string {
-  if (!text.includes('eyJ') && !text.includes('$2')) return text;
-  return text.replace(JWT_SHAPE, REDACTED).replace(BCRYPT_SHAPE, REDACTED);
+  if (!text.includes('eyJ') && !text.includes('$2') && !text.includes('dvc_')) return text;
+  return text
+    .replace(JWT_SHAPE, REDACTED)
+    .replace(BCRYPT_SHAPE, REDACTED)
+    .replace(DEVICE_TOKEN_SHAPE, REDACTED);
 }
 
-/** Whether text holds something shaped like a JWT or a bcrypt hash. */
+/** Whether text holds something shaped like a JWT, a bcrypt hash or a device token. */
 export function hasSecretShape(text: string): boolean {
   return scrubSecretShapes(text) !== text;
 }

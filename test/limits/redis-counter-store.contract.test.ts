@@ -7,6 +7,7 @@ import { connectRedis } from '../../src/limits/redis-connection.js';
 import { createRedisCounterStore } from '../../src/limits/redis-counter-store.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { describeCounterStoreContract } from '../contract/counter-store-contract.js';
+import { describeLoginThrottleRaces } from '../contract/login-throttle-races.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { findRedis } from '../helpers/redis-server.js';
 import { describeWithService } from '../helpers/required-service.js';
@@ -18,5 +19,9 @@ describeWithService('Redis counter contract', await findRedis(), (redis) => {
   describeCounterStoreContract('redis counter store', async (clock) => {
     const client = await connectRedis(redis().url, silentLogger);
     return createRedisCounterStore(client, clock, `counter-contract:${randomUUID()}:`);
+  });
+  describeLoginThrottleRaces('redis counter store', async (clock) => {
+    const client = await connectRedis(redis().url, silentLogger);
+    return createRedisCounterStore(client, clock, `throttle-races:${randomUUID()}:`);
   });
 });

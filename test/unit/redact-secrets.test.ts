@@ -19,12 +19,14 @@ const SECRET_KEYS = [
   'token',
   'secret',
   'passwordHash',
+  'deviceToken',
 ];
 
 // Shaped like the real thing; the redactor recognizes them by shape, not by the key they sit under.
 const A_JWT =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmU';
 const A_BCRYPT_HASH = '$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy';
+const A_DEVICE_TOKEN = 'dvc_Qm9vdC1zdHJhcC0x.aGVsbG8td29ybGQtMTIzNDU2Nzg5MGFi';
 
 function logged(write: (logger: Logger) => void) {
   const capture = new LogCapture();
@@ -76,15 +78,17 @@ describe('redactSecrets', () => {
     expect(redactSecrets(input)).toEqual(input);
   });
 
-  it('when ordinary text contains a JWT or a bcrypt hash, then only those are replaced', () => {
+  it('when ordinary text contains a JWT, a bcrypt hash or a device token, then only those are replaced', () => {
     const input = {
       note: `presented ${A_JWT} twice`,
       list: [`stored ${A_BCRYPT_HASH} for user`],
+      body: `{"deviceToken":"${A_DEVICE_TOKEN}"}`,
     };
 
     expect(redactSecrets(input)).toEqual({
       note: `presented ${REDACTED} twice`,
       list: [`stored ${REDACTED} for user`],
+      body: `{"deviceToken":"${REDACTED}"}`,
     });
     expect(redactSecrets(`Bearer ${A_JWT}`)).toBe(`Bearer ${REDACTED}`);
   });

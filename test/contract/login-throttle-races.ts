@@ -1,0 +1,77 @@
+// The login lock's race guarantee, over a given counter store: whatever the concurrency, of the reservations for one
+// account and class in a lock window at most LOGIN_THROTTLE_FAILURES may compare, also when several instances
+// (throttles) share the store. It holds only because the store's increment is atomic; so it runs on every counter
+// store (memory here, Redis in the system tier).
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  accountSubject,
+  createLoginThrottle,
+  type LoginThrottle,
+} from '../../src/auth/login-throttle.js';
+import type { OpenCounterStore } from './counter-store-contract.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+
+const MAX_FAILURES = 5;
+
+export function describeLoginThrottleRaces(name: string, open: OpenCounterStore): void {
+  async function freshThrottles(instances: number) {
+    const clock = new FakeClock();
+    const store = await open(clock);
+    onTestFinished(() => store.close());
+    const throttles = Array.from({ length: instances }, () =>
+      createLoginThrottle(store, MAX_FAILURES, clock),
+    );
+    /** The instance that serves the i-th attempt, in turn. */
+    const instance = (i: number): LoginThrottle => {
+      const throttle = throttles[i % instances];
+      if (!throttle) throw new Error('no such instance');
+      return throttle;
+    };
+    return { clock, instance };
+  }
+  // A subject of its own per test: the Redis store outlives a test's keys.
+  let subjects = 0;
+  const newSubject = () => {
+    subjects += 1;
+    return accountSubject(`race-${String(subjects)}-${String(Date.now())}@example.com`);
+  };
+
+  describe(`${name}: login reservations`, () => {
+    it('when 50 wrong-password reservations race on one account, then exactly LOGIN_THROTTLE_FAILURES may compare', async () => {
+      const { instance } = await freshThrottles(1);
+      const subject = newSubject();
+
+      const attempts = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => instance(i).reserve(subject, 'untrusted')),
+      );
+
+      expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(MAX_FAILURES);
+    });
+
+    it('when reservations race through three instances, then the bound holds across them', async () => {
+      const { instance } = await freshThrottles(3);
+      const subject = newSubject();
+
+      const attempts = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => instance(i).reserve(subject, 'untrusted')),
+      );
+
+      expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(MAX_FAILURES);
+    });
+
+    it('when the lock ends and 20 reservations race again, then exactly one probe compares', async () => {
+      const { clock, instance } = await freshThrottles(1);
+      const subject = newSubject();
+      for (let i = 0; i < MAX_FAILURES; i += 1) {
+        await (await instance(i).reserve(subject, 'untrusted')).failed();
+      }
+      clock.advance('1m');
+
+      const attempts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => instance(i).reserve(subject, 'untrusted')),
+      );
+
+      expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(1);
+    });
+  });
+}
