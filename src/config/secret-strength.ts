@@ -1,17 +1,22 @@
-// What makes a JWT secret too weak to run production with.
+// What makes a secret (a JWT signing secret, the metrics bearer token) too weak to run production with: fewer than
+// 32 bytes, or guessable: an estimated entropy under 128 bits once the words, repeats and runs a guesser would try
+// first are counted for what they are worth (see secret-entropy.ts).
+import { estimateSecretBits } from './secret-entropy.js';
 
 export const MIN_SECRET_BYTES = 32;
-const MIN_DISTINCT_CHARACTERS = 10;
+/** What a generated secret has to spare: 32 random bytes are 256 bits, 48 are 384. */
+export const MIN_SECRET_BITS = 128;
 
 export const SECRET_HINT = 'generate one with: openssl rand -base64 48';
 
-/** Why this secret is weak, or undefined when it is acceptable. */
+/** Why this secret is weak, or undefined when it is acceptable. Never quotes the secret. */
 export function secretWeakness(secret: string): string | undefined {
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    return `must be at least ${MIN_SECRET_BYTES} bytes; ${SECRET_HINT}`;
+    return `must be at least ${String(MIN_SECRET_BYTES)} bytes; ${SECRET_HINT}`;
   }
-  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) {
-    return `is too repetitive to be a secret; ${SECRET_HINT}`;
+  const bits = Math.floor(estimateSecretBits(secret));
+  if (bits < MIN_SECRET_BITS) {
+    return `is guessable: about ${String(bits)} bits of entropy where ${String(MIN_SECRET_BITS)} are needed (words, repeats and runs such as 1234 or qwerty count for little); ${SECRET_HINT}`;
   }
   return undefined;
 }

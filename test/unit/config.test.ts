@@ -69,6 +69,9 @@ describe('loadConfig in test with no secrets', () => {
   });
 });
 
+/** Long enough and with enough distinct characters, but made of placeholder words and a counting run. */
+const GUESSABLE = 'changeme-please-changeme-1234567890';
+
 describe('loadConfig in production', () => {
   it('when the env is complete and strong, then it loads requiring HTTPS on 0.0.0.0', () => {
     const env = productionEnv();
@@ -98,12 +101,27 @@ describe('loadConfig in production', () => {
     ['JWT_ACCESS_SECRET', 'is under 32 bytes', { JWT_ACCESS_SECRET: 'x1y2z3'.repeat(5) }],
     ['JWT_REFRESH_SECRET', 'is repetitive', { JWT_REFRESH_SECRET: 'ab'.repeat(20) }],
     ['JWT_ACCESS_SECRET_PREVIOUS', 'is weak', { JWT_ACCESS_SECRET_PREVIOUS: 'old' }],
+    ['JWT_ACCESS_SECRET', 'is guessable', { JWT_ACCESS_SECRET: GUESSABLE }],
+    ['JWT_REFRESH_SECRET', 'is guessable', { JWT_REFRESH_SECRET: GUESSABLE }],
+    ['JWT_ACCESS_SECRET_PREVIOUS', 'is guessable', { JWT_ACCESS_SECRET_PREVIOUS: GUESSABLE }],
+    ['JWT_REFRESH_SECRET_PREVIOUS', 'is guessable', { JWT_REFRESH_SECRET_PREVIOUS: GUESSABLE }],
+    ['METRICS_TOKEN', 'is guessable', { METRICS_TOKEN: GUESSABLE }],
     ['CORS_ORIGINS', 'is missing', { CORS_ORIGINS: undefined }],
     ['CORS_ORIGINS', 'contains *', { CORS_ORIGINS: 'https://app.example.com,*' }],
     ['TRUST_PROXY', 'is true', { TRUST_PROXY: 'true' }],
     ['TRUST_PROXY', 'and ALLOW_INSECURE_HTTP are unset', { TRUST_PROXY: undefined }],
   ])('when %s %s, then it refuses naming that variable', (variable, _case, overrides) => {
     expectRefusedNaming(productionEnv(overrides), variable);
+  });
+
+  it('when a secret is guessable, then the refusal names it, says why and how to generate one', () => {
+    const problems = problemsNaming(
+      productionEnv({ JWT_ACCESS_SECRET: 'my-super-secret-jwt-key-for-production-2024' }),
+      'JWT_ACCESS_SECRET',
+    );
+
+    expect(problems).toEqual([expect.stringMatching(/^JWT_ACCESS_SECRET: .*guessable/)]);
+    expect(problems[0]).toContain('openssl rand -base64 48');
   });
 
   it('when the access and refresh secrets are equal, then it refuses naming JWT_REFRESH_SECRET', () => {
