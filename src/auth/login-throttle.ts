@@ -4,7 +4,12 @@
 // of wrong passwords is compared before a lock, and one a lock period after it. A correct password gives the slot
 // back and clears the class; a wrong one keeps it. Locks grow 1, 2, 4 … 15 minutes; attempts refused during a lock
 // are not counted, so a lock always runs out.
+//
+// A reservation that meets a lock while other attempts of the class are still comparing waits for them before it is
+// refused: one of them may be the right password, whose success lifts the lock. Otherwise the owner's own parallel
+// logins (a script, several tabs) would lock each other out merely by being in flight together.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { CounterStore } from '../limits/counter-store.js';
 
@@ -16,6 +21,13 @@ const MINUTE = 60_000;
 const FAILURE_MEMORY_MS = 24 * 60 * MINUTE;
 const FIRST_LOCK_MS = MINUTE;
 const LONGEST_LOCK_MS = 15 * MINUTE;
+/**
+ * How long a reservation that met a lock waits, between tries, for attempts still comparing (real time: they take a
+ * bcrypt compare's time). About a second in all covers a compare at cost 12 on a loaded machine.
+ */
+const SETTLE_WAITS_MS = [50, 100, 200, 400, 400];
+/** An attempt still counted as comparing after this long has died with its process; it no longer holds others up. */
+const COMPARING_MEMORY_MS = 10_000;
 
 /** The lock a reservation of the `failures`-th slot starts: none below the threshold, then doubling up to 15 min. */
 export function lockDurationMs(failures: number, maxFailures: number): number {
@@ -55,32 +67,56 @@ export function createLoginThrottle(
   const keys = (subject: string, clientClass: string) => ({
     failures: `login-failures:${subject}:${clientClass}`,
     lock: `login-lock:${subject}:${clientClass}`,
+    comparing: `login-comparing:${subject}:${clientClass}`,
   });
+  type Keys = ReturnType<typeof keys>;
   const clear = async (subject: string, clientClass: string) => {
     const { failures, lock } = keys(subject, clientClass);
     await Promise.all([counters.reset(failures), counters.reset(lock)]);
   };
 
+  /** One try at a slot: an attempt that may compare, or a refusal while the class is locked. */
+  async function reserveOnce(key: Keys, settle: () => Promise<void>): Promise<Attempt> {
+    const slot = (await counters.increment(key.failures, FAILURE_MEMORY_MS)).count;
+    const lockedForMs = lockDurationMs(slot, maxFailures);
+    // Below the threshold, the slot is the attempt's own. From the threshold on, only the attempt that opens a
+    // lock period compares (the last free slot, or the one probe after a lock ends); the lock is in place before
+    // its compare, so attempts racing it are refused.
+    const lock = lockedForMs === 0 ? undefined : await counters.increment(key.lock, lockedForMs);
+    if (lock !== undefined && lock.count > 1) {
+      await counters.decrement(key.failures);
+      return lockedAttempt(Math.max(1, Math.ceil((lock.resetAt - clock.now()) / 1000)));
+    }
+    await counters.increment(key.comparing, COMPARING_MEMORY_MS);
+    const done = () => counters.decrement(key.comparing);
+    return {
+      locked: false,
+      retryAfterSeconds: 0,
+      succeeded: async () => {
+        await settle();
+        await done();
+      },
+      failed: async () => {
+        await done();
+        return { failures: slot, lockedForMs };
+      },
+    };
+  }
+
   return {
     clear,
     async reserve(subject, clientClass) {
       const key = keys(subject, clientClass);
-      const slot = (await counters.increment(key.failures, FAILURE_MEMORY_MS)).count;
-      const lockedForMs = lockDurationMs(slot, maxFailures);
-      // Below the threshold, the slot is the attempt's own. From the threshold on, only the attempt that opens a
-      // lock period compares (the last free slot, or the one probe after a lock ends); the lock is in place before
-      // its compare, so attempts racing it are refused.
-      const lock = lockedForMs === 0 ? undefined : await counters.increment(key.lock, lockedForMs);
-      if (lock !== undefined && lock.count > 1) {
-        await counters.decrement(key.failures);
-        return lockedAttempt(Math.max(1, Math.ceil((lock.resetAt - clock.now()) / 1000)));
+      const settle = () => clear(subject, clientClass);
+      let attempt = await reserveOnce(key, settle);
+      for (const waitMs of SETTLE_WAITS_MS) {
+        if (!attempt.locked) return attempt;
+        const comparing = (await counters.get(key.comparing))?.count ?? 0;
+        if (comparing === 0) return attempt;
+        await sleep(waitMs);
+        attempt = await reserveOnce(key, settle);
       }
-      return {
-        locked: false,
-        retryAfterSeconds: 0,
-        succeeded: () => clear(subject, clientClass),
-        failed: () => Promise.resolve({ failures: slot, lockedForMs }),
-      };
+      return attempt;
     },
   };
 }

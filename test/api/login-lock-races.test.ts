@@ -94,6 +94,21 @@ describe('the login lock under concurrency', () => {
     expect(realCompares).toBeLessThanOrEqual(MAX_FAILURES);
   });
 
+  it('when 12 right-password logins of one account arrive at once, on two instances, then every one signs in', async () => {
+    const counters = createMemoryCounterStore(new FakeClock());
+    const first = buildTestApp({ env, sharedCounters: counters });
+    const second = buildTestApp({ env, sharedCounters: counters, sharedStores: first.stores });
+    const account = await registerAccount(first.app);
+
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        attempt((i % 2 === 0 ? first : second).app, account.email, account.password),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 12 }, () => 200));
+  });
+
   it('when wrong passwords for an unknown email arrive at once, then each costs one comparison and all are refused alike', async () => {
     const hasher = countingHasher();
     const { app } = buildTestApp({ env, hasher });

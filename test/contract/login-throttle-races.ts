@@ -2,6 +2,7 @@
 // account and class in a lock window at most LOGIN_THROTTLE_FAILURES may compare, also when several instances
 // (throttles) share the store. It holds only because the store's increment is atomic; so it runs on every counter
 // store (memory here, Redis in the system tier).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   accountSubject,
@@ -57,6 +58,40 @@ export function describeLoginThrottleRaces(name: string, open: OpenCounterStore)
       );
 
       expect(attempts.filter((attempt) => !attempt.locked)).toHaveLength(MAX_FAILURES);
+    });
+
+    it('when 12 right passwords race through three instances, then every one may compare: none is refused for being in flight', async () => {
+      const { instance } = await freshThrottles(3);
+      const subject = newSubject();
+
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const attempt = await instance(i).reserve(subject, 'untrusted');
+          if (attempt.locked) return 'refused';
+          await sleep(20); // the compare
+          await attempt.succeeded();
+          return 'signed in';
+        }),
+      );
+
+      expect(outcomes).toEqual(Array.from({ length: 12 }, () => 'signed in'));
+    });
+
+    it('when wrong passwords have locked the class while others were in flight, then the waiting ones are refused', async () => {
+      const { instance } = await freshThrottles(1);
+      const subject = newSubject();
+
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const attempt = await instance(i).reserve(subject, 'untrusted');
+          if (attempt.locked) return 'refused';
+          await sleep(20);
+          await attempt.failed();
+          return 'compared';
+        }),
+      );
+
+      expect(outcomes.filter((outcome) => outcome === 'compared')).toHaveLength(MAX_FAILURES);
     });
 
     it('when the lock ends and 20 reservations race again, then exactly one probe compares', async () => {
