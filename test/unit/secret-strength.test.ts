@@ -4,7 +4,7 @@ import { secretWeakness } from '../../src/config/secret-strength.js';
 
 const HINT = 'openssl rand -base64 48';
 
-/** What the usual generators print; each is 256 bits or more of randomness. */
+/** What the usual generators print: 256 bits or more of randomness, and the 128-bit ones no secret should have less. */
 const GENERATORS: Array<[string, () => string]> = [
   ['openssl rand -base64 48', () => randomBytes(48).toString('base64')],
   ['openssl rand -base64 32', () => randomBytes(32).toString('base64')],
@@ -14,6 +14,8 @@ const GENERATORS: Array<[string, () => string]> = [
   ['randomBytes(32) as base64url', () => randomBytes(32).toString('base64url')],
   ['two UUIDv4 joined by a hyphen', () => `${randomUUID()}-${randomUUID()}`],
   ['two UUIDv4 without hyphens', () => (randomUUID() + randomUUID()).replaceAll('-', '')],
+  ['openssl rand -hex 16 (128 bits)', () => randomBytes(16).toString('hex')],
+  ['one UUIDv4 (122 random bits)', () => randomUUID()],
 ];
 
 describe('secretWeakness', () => {
