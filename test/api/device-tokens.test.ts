@@ -76,7 +76,8 @@ describe('device tokens', () => {
     const { app } = buildTestApp({ env });
     const account = await registerAccount(app);
     const { deviceToken } = await logIn(app, account);
-    const value = presented === 'altered' ? `${deviceToken.slice(0, -1)}A` : presented;
+    const otherLast = deviceToken.endsWith('A') ? 'B' : 'A';
+    const value = presented === 'altered' ? `${deviceToken.slice(0, -1)}${otherLast}` : presented;
     await lockUntrusted(app, account);
 
     const response = await attempt(app, account.email, account.password, value);
