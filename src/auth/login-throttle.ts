@@ -22,10 +22,12 @@ const FAILURE_MEMORY_MS = 24 * 60 * MINUTE;
 const FIRST_LOCK_MS = MINUTE;
 const LONGEST_LOCK_MS = 15 * MINUTE;
 /**
- * How long a reservation that met a lock waits, between tries, for attempts still comparing (real time: they take a
- * bcrypt compare's time). About a second in all covers a compare at cost 12 on a loaded machine.
+ * How often a reservation that met a lock looks again while attempts of its class are still comparing (real time:
+ * they take a bcrypt compare's time, 0.6 s and more at cost 13 on a loaded machine). It waits as long as some are,
+ * up to COMPARING_MEMORY_MS: at most LOGIN_THROTTLE_FAILURES compares are ever in flight, so the wait is theirs.
  */
-const SETTLE_WAITS_MS = [50, 100, 200, 400, 400];
+const SETTLE_POLL_MS = [25, 50, 100, 200];
+const LONGEST_POLL_MS = 250;
 /** An attempt still counted as comparing after this long has died with its process; it no longer holds others up. */
 const COMPARING_MEMORY_MS = 10_000;
 
@@ -108,12 +110,13 @@ export function createLoginThrottle(
     async reserve(subject, clientClass) {
       const key = keys(subject, clientClass);
       const settle = () => clear(subject, clientClass);
+      // Real time, not the injected clock: what it waits for is other requests' compares.
+      const giveUpAt = Date.now() + COMPARING_MEMORY_MS;
       let attempt = await reserveOnce(key, settle);
-      for (const waitMs of SETTLE_WAITS_MS) {
-        if (!attempt.locked) return attempt;
+      for (let poll = 0; attempt.locked && Date.now() < giveUpAt; poll += 1) {
         const comparing = (await counters.get(key.comparing))?.count ?? 0;
-        if (comparing === 0) return attempt;
-        await sleep(waitMs);
+        if (comparing === 0) break;
+        await sleep(SETTLE_POLL_MS[poll] ?? LONGEST_POLL_MS);
         attempt = await reserveOnce(key, settle);
       }
       return attempt;
