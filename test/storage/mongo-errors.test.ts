@@ -35,6 +35,11 @@ function labelled(label: string) {
   return error;
 }
 
+/** An error as Node's net module raises it: a plain Error with a system error code. */
+function socketError(code: string): Error {
+  return Object.assign(new Error('This socket has been ended by the other party'), { code });
+}
+
 describe('isMongoUnavailable', () => {
   it.each<[string, unknown]>([
     ['MongoNetworkError', new mongo.MongoNetworkError('connection reset')],
@@ -49,12 +54,17 @@ describe('isMongoUnavailable', () => {
       labelled('TransientTransactionError'),
     ],
     ['a MongoServerError labelled ResetPool', labelled('ResetPool')],
+    // The driver lets a socket's own error through when it writes to a connection the server has just closed.
+    ['a socket error EPIPE from the driver', socketError('EPIPE')],
+    ['a socket error ECONNRESET from the driver', socketError('ECONNRESET')],
+    ['a socket error ECONNREFUSED from the driver', socketError('ECONNREFUSED')],
   ])('when the error is %s, then the store counts as unavailable', (_, error) => {
     expect(isMongoUnavailable(error)).toBe(true);
   });
 
   it.each<[string, unknown]>([
     ['a plain Error', new Error('boom')],
+    ['an Error with an unrelated code', socketError('ERR_INVALID_ARG_TYPE')],
     ['a duplicate key MongoServerError', serverError({ code: 11000, keyPattern: { email: 1 } })],
     [
       'a MongoServerError labelled otherwise',

@@ -14,9 +14,22 @@ const UNREACHABLE = [
 // Labels the server and driver put on errors that a retry after failover would fix: not a bug, not bad data.
 const TRANSIENT_LABELS = ['RetryableWriteError', 'TransientTransactionError', 'ResetPool'];
 
+// A connection the server has just dropped: the driver (6.x) sometimes lets the socket's own error through unwrapped
+// when it writes a command to it (seen in the fault drill as a plain Error with code EPIPE, answered 500).
+const SOCKET_GONE_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+]);
+
+const isSocketGone = (error: unknown) =>
+  error instanceof Error && SOCKET_GONE_CODES.has(String((error as { code?: unknown }).code));
+
 /** The database cannot be reached or has no writable primary right now. */
 export function isMongoUnavailable(error: unknown): boolean {
-  if (UNREACHABLE.some((type) => error instanceof type)) return true;
+  if (UNREACHABLE.some((type) => error instanceof type) || isSocketGone(error)) return true;
   return (
     error instanceof mongo.MongoError &&
     TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label))
