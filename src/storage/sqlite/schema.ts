@@ -65,6 +65,42 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
   CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
   `,
+  // 3: account recovery (DESIGN section 8): whether an account's address is verified, the one-time tokens recovery
+  // mails carry (only their hash), and the mail outbox. Accounts from before count as unverified.
+  `
+  ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0 CHECK (email_verified IN (0, 1));
+
+  CREATE TABLE one_time_tokens (
+    id            TEXT PRIMARY KEY,
+    purpose       TEXT NOT NULL CHECK (purpose IN ('password_reset', 'email_verify', 'email_change')),
+    user_id       TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    token_hash    TEXT NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER,
+    superseded_at INTEGER
+  ) STRICT;
+  CREATE INDEX one_time_tokens_user_purpose ON one_time_tokens (user_id, purpose);
+  CREATE INDEX one_time_tokens_expires ON one_time_tokens (expires_at);
+
+  CREATE TABLE mail_outbox (
+    id              TEXT PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    sealed          TEXT,
+    created_at      INTEGER NOT NULL,
+    not_after       INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    sent_at         INTEGER,
+    last_error      TEXT,
+    lease           TEXT,
+    lease_until     INTEGER
+  ) STRICT;
+  CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+  CREATE INDEX mail_outbox_created ON mail_outbox (state, created_at);
+  `,
 ];
 
 /**
