@@ -5,7 +5,14 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-export const FAST_TIER = ['test/unit', 'test/api', 'test/contract', 'test/storage', 'test/openapi'];
+export const FAST_TIER = [
+  'test/unit',
+  'test/api',
+  'test/contract',
+  'test/storage',
+  'test/openapi',
+  'test/mail',
+];
 
 export default defineConfig({
   test: {

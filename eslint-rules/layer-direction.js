@@ -10,6 +10,8 @@ export const LAYERS = [
   ['observability'],
   ['storage'],
   ['limits'],
+  // Below the features, which queue mail through the outbox port.
+  ['mail'],
   ['http'],
   ['auth', 'probes'],
   ['openapi'],

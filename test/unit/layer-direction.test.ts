@@ -43,13 +43,19 @@ describe('the layer-direction rule', () => {
         code: "import { x } from './tokens/token-service.js';",
       },
       { filename: at('http/json-body.ts'), code: "import express from 'express';" },
+      {
+        filename: at('mail/outbox-worker.ts'),
+        code: "import type { MailOutbox } from '../storage/ports/mail-outbox.js';",
+      },
     ],
     invalid: [
-      ...['http', 'storage', 'limits', 'observability', 'config', 'errors'].map((layer) => ({
-        filename: at(`${layer}/some-module.ts`),
-        code: "import { accessTokenGuard } from '../auth/access-token-guard.js';",
-        errors: [{ messageId: 'upward' }],
-      })),
+      ...['http', 'mail', 'storage', 'limits', 'observability', 'config', 'errors'].map(
+        (layer) => ({
+          filename: at(`${layer}/some-module.ts`),
+          code: "import { accessTokenGuard } from '../auth/access-token-guard.js';",
+          errors: [{ messageId: 'upward' }],
+        }),
+      ),
       {
         filename: at('errors/app-error.ts'),
         code: "import type { Clock } from '../clock.js';",
@@ -63,6 +69,11 @@ describe('the layer-direction rule', () => {
       {
         filename: at('storage/session-cache.ts'),
         code: "export { x } from '../http/operation.js';",
+        errors: [{ messageId: 'upward' }],
+      },
+      {
+        filename: at('mail/smtp-transport.ts'),
+        code: "import { x } from '../http/operation.js';",
         errors: [{ messageId: 'upward' }],
       },
       {
