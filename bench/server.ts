@@ -71,6 +71,12 @@ export async function startServer(
       RATE_LIMIT_API: NO_LIMIT,
       LOGIN_THROTTLE_FAILURES: '1000',
       LOG_LEVEL: 'info',
+      // Production's mail settings; nothing listens on the SMTP port, so any mail waits in the outbox.
+      APP_URL: 'https://app.example.com',
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      MAIL_FROM: 'Bench <no-reply@example.com>',
+      OUTBOX_KEY: randomBytes(32).toString('base64'),
       ...extraEnv,
     },
     stdio: ['ignore', logFd, 'pipe'],

@@ -1,6 +1,7 @@
 // Loads and checks the configuration once at start: a typed, frozen Config, or a ConfigError naming each bad variable.
 import { envSchema, withoutEmptyValues, type Env, type LogLevel } from './env-schema.js';
 import { checkConfiguration, resolveSecrets } from './config-rules.js';
+import { resolveMailSettings, type MailSettings } from './mail-config.js';
 import type { TrustProxy } from './trust-proxy.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -51,6 +52,16 @@ export interface Config {
     readonly refresh: number;
     readonly api: number;
     readonly loginThrottleFailures: number;
+    /** Password-reset requests per client IP per 15 minutes. */
+    readonly forgot: number;
+  };
+  readonly mail: MailSettings;
+  /** Account recovery (DESIGN section 8): one-time token lifetimes, and whether sign-in needs a verified address. */
+  readonly recovery: {
+    readonly passwordResetTtlSeconds: number;
+    readonly emailVerifyTtlSeconds: number;
+    readonly emailChangeTtlSeconds: number;
+    readonly requireEmailVerification: boolean;
   };
   readonly log: { readonly level: LogLevel };
   /** Bearer token that unlocks GET /metrics; the endpoint does not exist without it. */
@@ -108,14 +119,31 @@ export function loadConfig(
     findings.warnings,
   );
   checkConfiguration(env, secrets, findings);
+  const mail = resolveMailSettings(
+    env,
+    options.devSecretsFile ?? './data/dev-secrets.json',
+    findings,
+  );
   const { access, refresh } = secrets;
-  if (findings.problems.length > 0 || access === undefined || refresh === undefined) {
+  if (
+    findings.problems.length > 0 ||
+    access === undefined ||
+    refresh === undefined ||
+    mail === undefined
+  ) {
     throw new ConfigError(findings.problems);
   }
-  return { config: deepFreeze(toConfig(env, { access, refresh })), warnings: findings.warnings };
+  return {
+    config: deepFreeze(toConfig(env, { access, refresh }, mail)),
+    warnings: findings.warnings,
+  };
 }
 
-function toConfig(env: Env, secrets: { access: string; refresh: string }): Config {
+function toConfig(
+  env: Env,
+  secrets: { access: string; refresh: string },
+  mail: MailSettings,
+): Config {
   const production = env.NODE_ENV === 'production';
   return {
     env: env.NODE_ENV,
@@ -174,6 +202,14 @@ function toConfig(env: Env, secrets: { access: string; refresh: string }): Confi
       refresh: env.RATE_LIMIT_REFRESH,
       api: env.RATE_LIMIT_API,
       loginThrottleFailures: env.LOGIN_THROTTLE_FAILURES,
+      forgot: env.RATE_LIMIT_FORGOT,
+    },
+    mail,
+    recovery: {
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL,
+      emailVerifyTtlSeconds: env.EMAIL_VERIFY_TTL,
+      emailChangeTtlSeconds: env.EMAIL_CHANGE_TTL,
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
     },
     log: { level: env.LOG_LEVEL },
     metricsToken: env.METRICS_TOKEN,

@@ -1,4 +1,5 @@
-// Development with no secrets configured: generate strong ones once and keep them on disk, so tokens survive a restart.
+// Development with no secrets configured: generate strong ones once and keep them on disk, so tokens (and queued
+// mail) survive a restart.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,7 +10,17 @@ export interface SecretPair {
   refresh: string;
 }
 
-const storedSecrets = z.object({ access: z.string().min(32), refresh: z.string().min(32) });
+export interface DevSecrets extends SecretPair {
+  /** The key that seals queued mail: 32 random bytes, base64url. */
+  outboxKey: string;
+}
+
+const storedSecrets = z.object({
+  access: z.string().min(32),
+  refresh: z.string().min(32),
+  // Files written before the outbox existed have none: one is added and the file rewritten.
+  outboxKey: z.string().optional(),
+});
 
 export function generateSecret(): string {
   return randomBytes(48).toString('base64url');
@@ -19,18 +30,27 @@ export function generateSecretPair(): SecretPair {
   return { access: generateSecret(), refresh: generateSecret() };
 }
 
-/** Reads the pair from `file`, or creates the file (mode 0600) with a fresh pair when it is missing or unreadable. */
-export function loadOrCreateDevSecrets(file: string): SecretPair {
+export function generateOutboxKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Reads the secrets from `file`, or creates the file (mode 0600) with fresh ones when it is missing or unreadable. */
+export function loadOrCreateDevSecrets(file: string): DevSecrets {
+  let kept: SecretPair | undefined;
   try {
     const parsed = storedSecrets.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success && parsed.data.access !== parsed.data.refresh) return parsed.data;
+    if (parsed.success && parsed.data.access !== parsed.data.refresh) {
+      const { access, refresh, outboxKey } = parsed.data;
+      if (outboxKey !== undefined) return { access, refresh, outboxKey };
+      kept = { access, refresh };
+    }
   } catch {
-    // Missing or unreadable: write a new pair below.
+    // Missing or unreadable: write new secrets below.
   }
-  const pair = generateSecretPair();
+  const secrets = { ...(kept ?? generateSecretPair()), outboxKey: generateOutboxKey() };
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(pair, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   // `mode` applies only when the file is created; a replaced file keeps its old mode otherwise.
   chmodSync(file, 0o600);
-  return pair;
+  return secrets;
 }

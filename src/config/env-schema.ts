@@ -55,6 +55,23 @@ const corsOrigins = z
   )
   .pipe(z.array(origin));
 
+/** Where recovery links point: the web app's base URL (scheme and host, optionally a path), never a query. */
+const appUrl = z
+  .string()
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  }, "must be the web app's base URL, such as https://app.example.com (no query or fragment)")
+  .transform((text) => text.replace(/\/+$/, ''));
+
 const trustProxy = z.string().transform((text, ctx) => {
   const parsed = parseTrustProxy(text);
   if (!parsed.ok) {
@@ -113,6 +130,25 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(10_240),
   SHUTDOWN_TIMEOUT: durationSeconds(1, 600).default(10),
+  APP_URL: appUrl.optional(),
+  MAIL_TRANSPORT: z.enum(['smtp', 'file']).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(
+      /^smtps?:\/\/\S+$/,
+      'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
+    )
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(254).optional(),
+  MAIL_DIR: z.string().min(1).default('./data/mail'),
+  OUTBOX_KEY: z.string().optional(),
+  OUTBOX_KEY_PREVIOUS: z.string().optional(),
+  MAIL_RETRY_DELAY: durationSeconds(1, 3600).default(30),
+  PASSWORD_RESET_TTL: durationSeconds(60, 86_400).default(30 * 60),
+  EMAIL_VERIFY_TTL: durationSeconds(300, 7 * 86_400).default(86_400),
+  EMAIL_CHANGE_TTL: durationSeconds(300, 86_400).default(3600),
+  REQUIRE_EMAIL_VERIFICATION: flag.default(false),
+  RATE_LIMIT_FORGOT: integer(1, 1_000_000).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@
 // the config schema reads (and secrets are placeholders), every port and probe path they name is the service's, and
 // the image runs the built code as a non-root node process.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -127,11 +128,15 @@ describe('deploy/ against the service', () => {
       JWT_ACCESS_SECRET: strongSecret(),
       JWT_REFRESH_SECRET: strongSecret(),
       CORS_ORIGINS: 'https://app.example.com',
+      APP_URL: 'https://app.example.com',
+      MAIL_FROM: 'Example <no-reply@example.com>',
+      OUTBOX_KEY: randomBytes(32).toString('base64'),
     });
 
     const { config } = loadConfig(env);
 
     expect(config.env).toBe('production');
+    expect(config.mail.transport).toEqual({ kind: 'smtp', url: 'smtp://mailpit:1025' });
     expect(config.storage.kind).toBe('mongodb');
     expect(config.redis).toBeDefined();
     expect(config.http.requireHttps).toBe(true);

@@ -1,5 +1,6 @@
-// The environment of a production deployment that starts: strong random secrets, a CORS allow-list and a trusted
-// proxy for its HTTPS path. Each test overrides only what it is about (undefined removes a variable).
+// The environment of a production deployment that starts: strong random secrets, a CORS allow-list, a trusted proxy
+// for its HTTPS path, and mail settings (an SMTP server nothing listens on: mail waits in the outbox). Each test
+// overrides only what it is about (undefined removes a variable).
 import { randomBytes } from 'node:crypto';
 
 /** A secret production accepts: 48 random bytes, base64. */
@@ -14,6 +15,11 @@ export function productionEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.Process
     JWT_REFRESH_SECRET: strongSecret(),
     CORS_ORIGINS: 'https://app.example.com',
     TRUST_PROXY: '1',
+    APP_URL: 'https://app.example.com',
+    MAIL_TRANSPORT: 'smtp',
+    SMTP_URL: 'smtp://127.0.0.1:1',
+    MAIL_FROM: 'Example <no-reply@example.com>',
+    OUTBOX_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };
 }

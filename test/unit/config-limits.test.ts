@@ -26,6 +26,7 @@ describe('loadConfig limits and Redis', () => {
       refresh: 60,
       api: 600,
       loginThrottleFailures: 5,
+      forgot: 5,
     });
     expect(config.redis).toBeUndefined();
   });
@@ -38,6 +39,7 @@ describe('loadConfig limits and Redis', () => {
         RATE_LIMIT_REFRESH: '30',
         RATE_LIMIT_API: '1200',
         LOGIN_THROTTLE_FAILURES: '8',
+        RATE_LIMIT_FORGOT: '3',
       }),
     );
 
@@ -47,6 +49,7 @@ describe('loadConfig limits and Redis', () => {
       refresh: 30,
       api: 1200,
       loginThrottleFailures: 8,
+      forgot: 3,
     });
   });
 

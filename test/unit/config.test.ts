@@ -326,9 +326,29 @@ describe('loadConfig in development', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       access: config.jwt.accessSecret,
       refresh: config.jwt.refreshSecret,
+      outboxKey: config.mail.outboxKeys.current,
     });
     expect(config.jwt.accessSecret).not.toBe(config.jwt.refreshSecret);
     expect(warnings).toContainEqual(expect.stringContaining(file));
+  });
+
+  it('when a file from before the outbox holds only the JWT secrets, then they are kept and an outbox key is added', () => {
+    const file = devSecretsFile();
+    const pair = { access: strongSecret(), refresh: strongSecret() };
+    writeFileSync(file, JSON.stringify(pair), { mode: 0o600 });
+
+    const { config } = loadConfig(developmentEnv(), { devSecretsFile: file });
+
+    expect(config.jwt.accessSecret).toBe(pair.access);
+    expect(config.jwt.refreshSecret).toBe(pair.refresh);
+    expect(Buffer.from(config.mail.outboxKeys.current, 'base64url')).toHaveLength(32);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      ...pair,
+      outboxKey: config.mail.outboxKeys.current,
+    });
+    expect(
+      loadConfig(developmentEnv(), { devSecretsFile: file }).config.mail.outboxKeys.current,
+    ).toBe(config.mail.outboxKeys.current);
   });
 
   it('when it loads a second time, then it returns the same secrets', () => {
@@ -358,6 +378,7 @@ describe('loadConfig in development', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       access: config.jwt.accessSecret,
       refresh: config.jwt.refreshSecret,
+      outboxKey: config.mail.outboxKeys.current,
     });
   });
 
