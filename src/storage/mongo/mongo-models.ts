@@ -4,8 +4,11 @@
 // revocations) are what the guarantees rest on (mongo-documents.ts says why). Models are bound to a connection passed
 // in; there is no global mongoose state.
 import { Schema, type Connection } from 'mongoose';
+import { MAIL_ERROR_MAX_LENGTH, type MailKind } from '../ports/mail-outbox.js';
 import type {
   EmailClaimDocument,
+  MailEntryDocument,
+  MailLeaseDocument,
   RefreshTokenDocument,
   SessionDocument,
   SessionRevocationDocument,
@@ -20,6 +23,8 @@ const REVOCATION_REASONS = [
   'refresh_token_reused',
   'password_changed',
   'account_deleted',
+  'password_reset',
+  'email_changed',
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -114,6 +119,59 @@ refreshTokenSchema.index({ sessionId: 1 }, { name: 'refresh_tokens_session' });
 // One successor per token: the atomic step of rotation (mongo-documents.ts says why an insert).
 refreshTokenSchema.index({ rotatedFrom: 1 }, { unique: true, name: 'refresh_tokens_rotated_from' });
 
+// Every kind, checked by the compiler against the port's union: a kind added there must be added here.
+const MAIL_KIND_LIST: Record<MailKind, true> = {
+  password_reset: true,
+  password_changed: true,
+  email_verify: true,
+  email_change_confirm: true,
+  email_change_notice: true,
+  refresh_reuse_notice: true,
+};
+const UUID_SOURCE = UUID.source.slice(1, -1);
+const count = {
+  type: Number,
+  required: true,
+  min: 0,
+  validate: { validator: Number.isSafeInteger, message: '{PATH} must be an integer' },
+};
+
+// Insert-only, like the claims and revocations: a mail's change of state is a new entry (mongo-documents.ts).
+export const mailEntrySchema = new Schema<MailEntryDocument>(
+  {
+    _id: { type: String, required: true, match: new RegExp(`^${UUID_SOURCE}:\\d+$`) },
+    mailId: id,
+    kind: { type: String, required: true, enum: Object.keys(MAIL_KIND_LIST) },
+    // A sealed message: a mail with attachments is not among the kinds; 1 MB is far above any of them.
+    sealed: { type: String, maxlength: 1_000_000, default: null },
+    createdAt: requiredDate,
+    notAfter: requiredDate,
+    state: { type: String, required: true, enum: ['pending', 'sent', 'dead'] },
+    attempts: count,
+    nextAttemptAt: requiredDate,
+    sentAt: optionalDate,
+    lastError: { type: String, maxlength: MAIL_ERROR_MAX_LENGTH, default: null },
+  },
+  { ...options, collection: 'mail_outbox' },
+);
+mailEntrySchema.index({ state: 1, nextAttemptAt: 1 }, { name: 'mail_outbox_due' });
+mailEntrySchema.index({ state: 1, createdAt: 1 }, { name: 'mail_outbox_created' });
+mailEntrySchema.index({ mailId: 1 }, { name: 'mail_outbox_mail' });
+
+// Insert-only: the `_id` of a mail's next lease is what concurrent workers race to insert (mongo-documents.ts).
+export const mailLeaseSchema = new Schema<MailLeaseDocument>(
+  {
+    _id: { type: String, required: true, match: new RegExp(`^${UUID_SOURCE}:\\d+:\\d+$`) },
+    mailId: id,
+    attempts: count,
+    generation: count,
+    leaseUntil: requiredDate,
+    takenAt: requiredDate,
+  },
+  { ...options, collection: 'mail_leases' },
+);
+mailLeaseSchema.index({ mailId: 1 }, { name: 'mail_leases_mail' });
+
 export function createModels(connection: Connection) {
   return {
     users: connection.model('User', userSchema),
@@ -122,6 +180,8 @@ export function createModels(connection: Connection) {
     sessions: connection.model('Session', sessionSchema),
     sessionRevocations: connection.model('SessionRevocation', sessionRevocationSchema),
     refreshTokens: connection.model('RefreshToken', refreshTokenSchema),
+    mailEntries: connection.model('MailEntry', mailEntrySchema),
+    mailLeases: connection.model('MailLease', mailLeaseSchema),
   };
 }
 

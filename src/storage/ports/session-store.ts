@@ -40,7 +40,13 @@ export type NewRefreshToken = Pick<
 >;
 
 export type RevocationReason =
-  'logout' | 'logout_all' | 'refresh_token_reused' | 'password_changed' | 'account_deleted';
+  | 'logout'
+  | 'logout_all'
+  | 'refresh_token_reused'
+  | 'password_changed'
+  | 'account_deleted'
+  | 'password_reset'
+  | 'email_changed';
 
 export type RotationOutcome =
   | { outcome: 'rotated' }
