@@ -3,6 +3,7 @@
 // its own fresh stores and depends on no other.
 import { describe } from 'vitest';
 import { contractHelpers, type OpenStores } from './fixtures.js';
+import { describeMailOutboxContract } from './mail-outbox.contract.js';
 import { describeSessionStoreContract } from './session-store.contract.js';
 import { describeUserStoreContract } from './user-store.contract.js';
 
@@ -11,5 +12,6 @@ export function describeStoresContract(name: string, openStores: OpenStores): vo
   describe(name, () => {
     describeUserStoreContract(helpers);
     describeSessionStoreContract(helpers);
+    describeMailOutboxContract(helpers);
   });
 }

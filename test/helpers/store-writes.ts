@@ -1,6 +1,7 @@
 // A witness of what the app writes: wraps the ports it is given and records each call of a writing method that
 // changed the store, as the port's own answer says ('created', true, 'rotated', a count above 0). API tests show
 // with it that a refused request changed nothing, or what a request wrote, without reading any adapter's tables.
+import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
 import type { SessionStore } from '../../src/storage/ports/session-store.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import type { UserStore } from '../../src/storage/ports/user-store.js';
@@ -8,6 +9,7 @@ import type { UserStore } from '../../src/storage/ports/user-store.js';
 interface Ports {
   users: UserStore;
   sessions: SessionStore;
+  mailOutbox: MailOutbox;
 }
 type PortName = keyof Ports;
 type Answer<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
@@ -41,6 +43,15 @@ const WRITES: WriteTable = {
     listLiveSessions: 'read',
     sweepExpired: (swept) => swept.refreshTokens > 0 || swept.sessions > 0,
   },
+  mailOutbox: {
+    enqueueMail: () => true,
+    leaseDueMails: (leased) => leased.length > 0,
+    markMailSent: (recorded) => recorded,
+    markMailFailed: (recorded) => recorded,
+    findMail: 'read',
+    pendingMails: 'read',
+    sweepFinishedMails: (swept) => swept > 0,
+  },
 };
 
 /** One call that changed the store, e.g. `{ method: 'sessions.revokeSession', args: [id, 'logout', now] }`. */
@@ -73,6 +84,7 @@ export class StoreWrites {
       ...stores,
       users: this.wrap('users', stores.users),
       sessions: this.wrap('sessions', stores.sessions),
+      mailOutbox: this.wrap('mailOutbox', stores.mailOutbox),
     };
   }
 

@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { isDuplicateEmail, isMongoUnavailable } from '../../src/storage/mongo/mongo-errors.js';
 import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
+import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
 import type {
   NewRefreshToken,
   NewSession,
@@ -160,6 +161,26 @@ describe('mongo store on a connection that is not up', () => {
     listLiveSessions: (sessions) => sessions.listLiveSessions(session.userId, NOW),
     sweepExpired: (sessions) => sessions.sweepExpired(NOW, 100),
   };
+  const mailId = randomUUID();
+  const mailCalls: {
+    [Method in keyof MailOutbox]: (outbox: MailOutbox) => Promise<unknown>;
+  } = {
+    enqueueMail: (outbox) =>
+      outbox.enqueueMail({
+        id: mailId,
+        kind: 'password_reset',
+        sealed: 'sealed',
+        createdAt: NOW,
+        notAfter: NOW,
+      }),
+    leaseDueMails: (outbox) => outbox.leaseDueMails(NOW, 60_000, 10),
+    markMailSent: (outbox) => outbox.markMailSent(mailId, `${mailId}:0:0`, NOW),
+    markMailFailed: (outbox) =>
+      outbox.markMailFailed(mailId, `${mailId}:0:0`, { error: 'refused', retryAt: null }, NOW),
+    findMail: (outbox) => outbox.findMail(mailId),
+    pendingMails: (outbox) => outbox.pendingMails(),
+    sweepFinishedMails: (outbox) => outbox.sweepFinishedMails(NOW, 100),
+  };
   const calls: Array<[string, (stores: Stores) => Promise<unknown>]> = [
     ...Object.entries(userCalls).map(
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
@@ -171,6 +192,12 @@ describe('mongo store on a connection that is not up', () => {
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
         `sessions.${name}`,
         (stores) => call(stores.sessions),
+      ],
+    ),
+    ...Object.entries(mailCalls).map(
+      ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
+        `mailOutbox.${name}`,
+        (stores) => call(stores.mailOutbox),
       ],
     ),
     ['ping', (stores) => stores.ping()],

@@ -5,6 +5,8 @@ import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import type {
   EmailClaimDocument,
+  MailEntryDocument,
+  MailLeaseDocument,
   RefreshTokenDocument,
   SessionDocument,
   SessionRevocationDocument,
@@ -14,6 +16,8 @@ import type {
 import {
   createModels,
   emailClaimSchema,
+  mailEntrySchema,
+  mailLeaseSchema,
   refreshTokenSchema,
   sessionRevocationSchema,
   sessionSchema,
@@ -95,6 +99,32 @@ const revocationDocument = (
   ...overrides,
 });
 
+/** A mail entry and a lease as the mail outbox inserts them. */
+const MAIL_ID = randomUUID();
+const mailEntryDocument = (overrides: Record<string, unknown> = {}): MailEntryDocument => ({
+  _id: `${MAIL_ID}:0`,
+  mailId: MAIL_ID,
+  kind: 'password_reset',
+  sealed: 'v1.sealed',
+  createdAt: T0,
+  notAfter: T1,
+  state: 'pending',
+  attempts: 0,
+  nextAttemptAt: T0,
+  sentAt: null,
+  lastError: null,
+  ...overrides,
+});
+const mailLeaseDocument = (overrides: Record<string, unknown> = {}): MailLeaseDocument => ({
+  _id: `${MAIL_ID}:0:0`,
+  mailId: MAIL_ID,
+  attempts: 0,
+  generation: 0,
+  leaseUntil: T1,
+  takenAt: T0,
+  ...overrides,
+});
+
 const build = {
   users: userDocument,
   emailClaims: claimDocument,
@@ -102,6 +132,8 @@ const build = {
   sessions: sessionDocument,
   sessionRevocations: revocationDocument,
   refreshTokens: tokenDocument,
+  mailEntries: mailEntryDocument,
+  mailLeases: mailLeaseDocument,
 };
 
 // validate(), not validateSync(): Mongoose 9 deprecates validateSync and warns on every call.
@@ -137,6 +169,20 @@ describe('mongo schemas: validation', () => {
     ['sessions', sessionDocument({ userAgent: 'u'.repeat(512), ip: 'i'.repeat(64) })],
     ['refreshTokens', tokenDocument()],
     ['refreshTokens', tokenDocument({ usedAt: T1, replacedById: randomUUID() })],
+    ['mailEntries', mailEntryDocument()],
+    [
+      'mailEntries',
+      mailEntryDocument({
+        _id: `${MAIL_ID}:6`,
+        state: 'dead',
+        sealed: null,
+        attempts: 6,
+        lastError: 'e'.repeat(1000),
+      }),
+    ],
+    ['mailEntries', mailEntryDocument({ state: 'sent', sealed: null, attempts: 1, sentAt: T1 })],
+    ['mailLeases', mailLeaseDocument()],
+    ['mailLeases', mailLeaseDocument({ _id: `${MAIL_ID}:2:13`, attempts: 2, generation: 13 })],
   ] as const)(
     'when a %s document is built as the adapter builds it, then it validates',
     async (model, doc) => {
@@ -174,6 +220,16 @@ describe('mongo schemas: validation', () => {
     ['a non-hex tokenHash', 'refreshTokens', { tokenHash: 'g'.repeat(64) }, 'tokenHash'],
     ['an upper-case tokenHash', 'refreshTokens', { tokenHash: 'A'.repeat(64) }, 'tokenHash'],
     ['a non-UUID replacedById', 'refreshTokens', { replacedById: 'next' }, 'replacedById'],
+    ['an unlisted mail kind', 'mailEntries', { kind: 'newsletter' }, 'kind'],
+    ['an unlisted mail state', 'mailEntries', { state: 'queued' }, 'state'],
+    ['a mail entry key without attempts', 'mailEntries', { _id: MAIL_ID }, '_id'],
+    ['a fractional attempt count', 'mailEntries', { attempts: 0.5 }, 'attempts'],
+    ['a negative attempt count', 'mailEntries', { attempts: -1 }, 'attempts'],
+    ['a 1001-character lastError', 'mailEntries', { lastError: 'e'.repeat(1001) }, 'lastError'],
+    ['a non-UUID mailId', 'mailEntries', { mailId: 'mail-1' }, 'mailId'],
+    ['a lease key without its generation', 'mailLeases', { _id: `${MAIL_ID}:0` }, '_id'],
+    ['a lease without its end', 'mailLeases', { leaseUntil: undefined }, 'leaseUntil'],
+    ['a fractional generation', 'mailLeases', { generation: 1.5 }, 'generation'],
   ] as const)(
     'when a document has %s, then validation fails on exactly that path',
     async (_, model, overrides, path) => {
@@ -221,8 +277,17 @@ describe('mongo schemas: declared indexes', () => {
     ]);
   });
 
+  it('when the mail outbox indexes are read, then due, age and mail are indexed and nothing but _id is unique', () => {
+    expect(mailEntrySchema.indexes()).toEqual([
+      [{ state: 1, nextAttemptAt: 1 }, { name: 'mail_outbox_due' }],
+      [{ state: 1, createdAt: 1 }, { name: 'mail_outbox_created' }],
+      [{ mailId: 1 }, { name: 'mail_outbox_mail' }],
+    ]);
+    expect(mailLeaseSchema.indexes()).toEqual([[{ mailId: 1 }, { name: 'mail_leases_mail' }]]);
+  });
+
   it('when any schema index is read, then it is one MongoDB and FerretDB 1.24 both build (no partial, sparse or TTL)', () => {
-    for (const schema of [sessionSchema, refreshTokenSchema]) {
+    for (const schema of [sessionSchema, refreshTokenSchema, mailEntrySchema, mailLeaseSchema]) {
       for (const [, options] of schema.indexes()) {
         expect(options).not.toHaveProperty('partialFilterExpression');
         expect(options).not.toHaveProperty('sparse');
@@ -246,6 +311,8 @@ describe('mongo schemas: options', () => {
     ['sessions', 'Session', 'sessions'],
     ['sessionRevocations', 'SessionRevocation', 'session_revocations'],
     ['refreshTokens', 'RefreshToken', 'refresh_tokens'],
+    ['mailEntries', 'MailEntry', 'mail_outbox'],
+    ['mailLeases', 'MailLease', 'mail_leases'],
   ] as const)(
     'when the %s model is created, then it is named %s and stored in the %s collection',
     (model, name, collection) => {
@@ -261,6 +328,8 @@ describe('mongo schemas: options', () => {
     ['sessions', sessionSchema],
     ['sessionRevocations', sessionRevocationSchema],
     ['refreshTokens', refreshTokenSchema],
+    ['mailEntries', mailEntrySchema],
+    ['mailLeases', mailLeaseSchema],
   ] as const)(
     'when the %s schema is read, then unknown fields throw and nothing buffers or versions',
     (_, schema) => {

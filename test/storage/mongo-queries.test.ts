@@ -86,6 +86,30 @@ const FILTERS = [
     expected: { userId: ID },
     operators: [],
   },
+  {
+    name: 'dueMailEntries',
+    build: () => query.dueMailEntries(NOW),
+    expected: { state: 'pending', nextAttemptAt: trusted({ $lte: NOW }) },
+    operators: ['nextAttemptAt'],
+  },
+  {
+    name: 'pendingMailEntries',
+    build: () => query.pendingMailEntries(),
+    expected: { state: 'pending' },
+    operators: [],
+  },
+  {
+    name: 'finishedMailEntriesBefore',
+    build: () => query.finishedMailEntriesBefore(NOW),
+    expected: { state: trusted({ $in: ['sent', 'dead'] }), createdAt: trusted({ $lt: NOW }) },
+    operators: ['state', 'createdAt'],
+  },
+  {
+    name: 'mailIdIn',
+    build: () => query.mailIdIn([ID, OTHER_ID]),
+    expected: { mailId: trusted({ $in: [ID, OTHER_ID] }) },
+    operators: ['mailId'],
+  },
 ];
 
 const UPDATES = [
@@ -119,6 +143,7 @@ const STRING_TAKERS: Array<[string, (value: string) => unknown]> = [
   ['sessionIdIn', (value) => query.sessionIdIn([value])],
   ['unexpiredSessionsOfUser', (value) => query.unexpiredSessionsOfUser(value, NOW)],
   ['sessionsOfUser', (value) => query.sessionsOfUser(value)],
+  ['mailIdIn', (value) => query.mailIdIn([ID, value])],
   ['setPasswordHash', (value) => query.setPasswordHash(value, NOW)],
 ];
 const NOT_STRINGS: unknown[] = [{ $ne: null }, { $gt: '' }, [ID], 42, null, undefined];

@@ -4,7 +4,9 @@
 // atomic on every server we support. So what must never be undone or doubled lives in documents that are only
 // inserted and deleted: an email's claim, an account's deletion, a session's revocation, and a refresh token's one
 // successor (its `rotatedFrom`). Updates are kept for what a lost write cannot harm (a password hash replaced whole,
-// a session's last use).
+// a session's last use). The mail outbox has no update at all: a mail's every change of state is a new entry, and
+// each lease is a record of its own (MailEntryDocument, MailLeaseDocument).
+import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
 import type {
   RefreshTokenRecord,
   RevocationReason,
@@ -116,5 +118,58 @@ export function toRefreshToken(document: RefreshTokenDocument): RefreshTokenReco
     expiresAt: document.expiresAt,
     usedAt: document.usedAt,
     replacedById: document.replacedById,
+  };
+}
+
+/**
+ * A mail as it stands after `attempts` attempts, under `_id` = `<mailId>:<attempts>`: recording an attempt inserts
+ * the next entry (so of two holders recording one attempt, one insert fails) and then deletes this one. The entry
+ * with the most attempts is the mail; one left behind by a holder that stopped between the two steps is removed by
+ * the next lease or sweep that meets it. The body travels with each pending entry and is absent from a final one.
+ */
+export interface MailEntryDocument {
+  _id: string;
+  mailId: string;
+  kind: MailKind;
+  sealed: string | null;
+  createdAt: Date;
+  notAfter: Date;
+  state: MailState;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * One hold on a mail entry, under `_id` = `<mailId>:<attempts>:<generation>`: the first lease of an entry is
+ * generation 0, and one that ran out is followed by the next generation, so callers racing for an entry (having read
+ * the same newest lease) race to insert the same key and one wins. A lease holds until its next generation exists.
+ */
+export interface MailLeaseDocument {
+  _id: string;
+  mailId: string;
+  attempts: number;
+  generation: number;
+  leaseUntil: Date;
+  takenAt: Date;
+}
+
+export const mailEntryKey = (mailId: string, attempts: number) => `${mailId}:${attempts}`;
+export const mailLeaseKey = (mailId: string, attempts: number, generation: number) =>
+  `${mailEntryKey(mailId, attempts)}:${generation}`;
+
+export function toOutboxMail(document: MailEntryDocument): OutboxMail {
+  return {
+    id: document.mailId,
+    kind: document.kind,
+    sealed: document.sealed,
+    createdAt: document.createdAt,
+    notAfter: document.notAfter,
+    state: document.state,
+    attempts: document.attempts,
+    nextAttemptAt: document.nextAttemptAt,
+    sentAt: document.sentAt,
+    lastError: document.lastError,
   };
 }

@@ -62,3 +62,21 @@ export const idIn = (ids: string[]) => ({ _id: trusted({ $in: ids.map(text) }) }
 export const sessionIdIn = (sessionIds: string[]) => ({
   sessionId: trusted({ $in: sessionIds.map(text) }),
 });
+
+/** Pending mail entries whose time has come (those under a lease that holds are set aside by the adapter). */
+export const dueMailEntries = (now: Date) => ({
+  state: 'pending' as const,
+  nextAttemptAt: trusted({ $lte: now }),
+});
+
+export const pendingMailEntries = () => ({ state: 'pending' as const });
+
+/** Oldest first; the id keeps the order of mails queued in one millisecond stable between calls. */
+export const oldestFirst = { createdAt: 1, _id: 1 } as const;
+
+export const finishedMailEntriesBefore = (before: Date) => ({
+  state: trusted({ $in: ['sent' as const, 'dead' as const] }),
+  createdAt: trusted({ $lt: before }),
+});
+
+export const mailIdIn = (mailIds: string[]) => ({ mailId: trusted({ $in: mailIds.map(text) }) });

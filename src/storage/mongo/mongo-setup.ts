@@ -29,6 +29,8 @@ const REQUIRED: Record<string, string[]> = {
     'refresh_tokens_rotated_from',
     'refresh_tokens_expires',
   ],
+  mail_outbox: ['mail_outbox_due', 'mail_outbox_created', 'mail_outbox_mail'],
+  mail_leases: ['mail_leases_mail'],
 };
 
 export interface SetupReport {

@@ -4,6 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Stores } from '../ports/stores.js';
 import { guardUnavailable } from '../unavailable-guard.js';
 import { isMongoUnavailable } from './mongo-errors.js';
+import { createMongoMailOutbox } from './mongo-mail-outbox.js';
 import { createModels, type MongoModels } from './mongo-models.js';
 import { createMongoSessionStore } from './mongo-session-store.js';
 import { createMongoUserStore } from './mongo-user-store.js';
@@ -32,6 +33,7 @@ export function createMongoStores(
   return {
     users: guardUnavailable(createMongoUserStore(models), guard),
     sessions: guardUnavailable(createMongoSessionStore(models), guard),
+    mailOutbox: guardUnavailable(createMongoMailOutbox(models), guard),
     ping: () => readiness.ping(),
     async close() {
       await connection.close();

@@ -47,23 +47,33 @@ export interface LeasedMail {
   lease: string;
 }
 
+/** A transport's failure is kept to this many characters (a server's reply can be long; the cause is at its start). */
+export const MAIL_ERROR_MAX_LENGTH = 1000;
+
 export interface MailOutbox {
-  /** Stores a pending mail, due at once. */
+  /** Stores a pending mail, due at once (its `nextAttemptAt` is its `createdAt`). */
   enqueueMail(mail: NewOutboxMail): Promise<void>;
 
   /**
-   * Leases up to `limit` pending mails due at `now` (oldest first) for `leaseMs`. Atomic per mail: of concurrent
-   * calls (from any number of instances), each mail is leased to at most one while its lease holds; a lease that ran
-   * out (its holder died) can be taken again.
+   * Leases up to `limit` pending mails due at `now` (oldest `createdAt` first) for `leaseMs`. Atomic per mail: of
+   * concurrent calls (from any number of instances), each mail is leased to at most one while its lease holds; a
+   * lease that ran out (its holder died) can be taken again, and a mail under a lease that has not run out is not
+   * due.
    */
   leaseDueMails(now: Date, leaseMs: number, limit: number): Promise<LeasedMail[]>;
 
-  /** Marks the mail sent and wipes its body; false when `lease` no longer holds it. */
+  /**
+   * Records the one attempt made under `lease`: the mail is sent, its body wiped, its attempts one more. False (and
+   * nothing changes) when the mail is no longer pending or `lease` no longer holds it: another call took the mail
+   * over once the lease ran out. A holder that finishes late but was not taken over still records (a mail that went
+   * out is not sent again). Of concurrent calls with one lease (sent or failed), exactly one records.
+   */
   markMailSent(id: string, lease: string, now: Date): Promise<boolean>;
 
   /**
-   * Records a failed attempt: pending again from `retryAt`, or dead (body wiped) when `retryAt` is null. False when
-   * `lease` no longer holds it.
+   * Records a failed attempt under `lease`, as markMailSent does: attempts one more, `error` kept as lastError (its
+   * first MAIL_ERROR_MAX_LENGTH characters), and the mail pending again from `retryAt`, or dead (body wiped) when
+   * `retryAt` is null.
    */
   markMailFailed(
     id: string,
@@ -72,9 +82,12 @@ export interface MailOutbox {
     now: Date,
   ): Promise<boolean>;
 
+  /** The mail as it stands, in whatever state (operations and tests; not on the sending path). */
+  findMail(id: string): Promise<OutboxMail | undefined>;
+
   /** The pending mails' count and when the oldest was queued (readiness and metrics). */
   pendingMails(): Promise<{ count: number; oldestCreatedAt: Date | undefined }>;
 
-  /** Deletes sent and dead mails created before `before`, at most `limit` per call. */
+  /** Deletes sent and dead mails created before `before`, at most `limit` per call; never a pending one. */
   sweepFinishedMails(before: Date, limit: number): Promise<number>;
 }

@@ -1,4 +1,5 @@
 // Row shapes as SQLite returns them, and their mapping to the port's records (integers in, Dates out).
+import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
 import type {
   RefreshTokenRecord,
   RevocationReason,
@@ -81,5 +82,35 @@ export function toRefreshToken(row: RefreshTokenRow): RefreshTokenRecord {
     expiresAt: new Date(row.expires_at),
     usedAt: dateOrNull(row.used_at),
     replacedById: row.replaced_by_id,
+  };
+}
+
+export interface MailOutboxRow {
+  id: string;
+  kind: MailKind;
+  sealed: string | null;
+  created_at: number;
+  not_after: number;
+  state: MailState;
+  attempts: number;
+  next_attempt_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+  lease: string | null;
+  lease_until: number | null;
+}
+
+export function toOutboxMail(row: MailOutboxRow): OutboxMail {
+  return {
+    id: row.id,
+    kind: row.kind,
+    sealed: row.sealed,
+    createdAt: new Date(row.created_at),
+    notAfter: new Date(row.not_after),
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    sentAt: dateOrNull(row.sent_at),
+    lastError: row.last_error,
   };
 }

@@ -7,6 +7,7 @@ import type { Stores } from '../ports/stores.js';
 import { guardUnavailable } from '../unavailable-guard.js';
 import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
 import { isSqliteUnavailable } from './sqlite-errors.js';
+import { createSqliteMailOutbox } from './sqlite-mail-outbox.js';
 import { createSqliteSessionStore } from './sqlite-session-store.js';
 import { createSqliteUserStore } from './sqlite-user-store.js';
 
@@ -39,6 +40,7 @@ export function createSqliteStores(db: Database.Database): Stores {
   return {
     users: guardUnavailable(createSqliteUserStore(db), guard),
     sessions: guardUnavailable(sessions, guard),
+    mailOutbox: guardUnavailable(createSqliteMailOutbox(db), guard),
     ping: () => readiness.ping(),
     async close() {
       flushRotations();

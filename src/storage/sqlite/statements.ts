@@ -39,4 +39,27 @@ export const STATEMENTS = {
     (SELECT id FROM sessions WHERE expires_at < ?
         AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = sessions.id)
       LIMIT ?)`,
+  enqueueMail: `INSERT INTO mail_outbox (id, kind, sealed, created_at, not_after, state, attempts, next_attempt_at)
+    VALUES (@id, @kind, @sealed, @created_at, @not_after, 'pending', 0, @created_at)`,
+  mailById: 'SELECT * FROM mail_outbox WHERE id = ?',
+  // Due: pending, its time come, and under no lease that still holds. Oldest first.
+  dueMails: `SELECT * FROM mail_outbox
+    WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+    ORDER BY created_at, id LIMIT @limit`,
+  leaseMail: 'UPDATE mail_outbox SET lease = ?, lease_until = ? WHERE id = ?',
+  // An outcome is recorded only under the lease that holds (a retaken mail carries its new lease) and clears it, so
+  // one lease records one attempt.
+  markMailSent: `UPDATE mail_outbox
+    SET state = 'sent', sealed = NULL, sent_at = ?, attempts = attempts + 1, lease = NULL, lease_until = NULL
+    WHERE id = ? AND lease = ? AND state = 'pending'`,
+  markMailRetry: `UPDATE mail_outbox
+    SET last_error = ?, next_attempt_at = ?, attempts = attempts + 1, lease = NULL, lease_until = NULL
+    WHERE id = ? AND lease = ? AND state = 'pending'`,
+  markMailDead: `UPDATE mail_outbox
+    SET state = 'dead', sealed = NULL, last_error = ?, attempts = attempts + 1, lease = NULL, lease_until = NULL
+    WHERE id = ? AND lease = ? AND state = 'pending'`,
+  pendingMails: `SELECT count(*) AS count, min(created_at) AS oldest_created_at FROM mail_outbox
+    WHERE state = 'pending'`,
+  sweepFinishedMails: `DELETE FROM mail_outbox WHERE id IN
+    (SELECT id FROM mail_outbox WHERE state IN ('sent', 'dead') AND created_at < ? LIMIT ?)`,
 } as const;
