@@ -14,3 +14,16 @@ export const mailContentSchema = z.strictObject({
 export type MailContent = z.infer<typeof mailContentSchema>;
 
 export type MailMessage = MailContent & { kind: MailKind };
+
+/** Every kind once; a Record, so a kind added to the port and missing here fails to compile. */
+const KINDS: Record<MailKind, true> = {
+  password_reset: true,
+  password_changed: true,
+  email_verify: true,
+  email_change_confirm: true,
+  email_change_notice: true,
+  refresh_reuse_notice: true,
+};
+
+/** The kinds at run time (metrics start a series for each). */
+export const MAIL_KINDS = Object.keys(KINDS) as readonly MailKind[];

@@ -100,3 +100,12 @@ export function createMailSealer(keys: {
     },
   };
 }
+
+/** The sealer of OUTBOX_KEY, opening also what OUTBOX_KEY_PREVIOUS sealed: each 32 bytes written as base64url. */
+export function outboxSealer(keys: { current: string; previous?: string | undefined }): MailSealer {
+  const keyOf = (text: string) => sealingKey(Buffer.from(text, 'base64url'));
+  return createMailSealer({
+    current: keyOf(keys.current),
+    previous: keys.previous === undefined ? [] : [keyOf(keys.previous)],
+  });
+}

@@ -14,4 +14,5 @@ export type AuditEvent =
   | 'logout_all'
   | 'session.revoked'
   | 'password.changed'
-  | 'account.deleted';
+  | 'account.deleted'
+  | 'mail.dead';

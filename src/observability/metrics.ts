@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client) in a registry of the app's own: process metrics, request durations by route and
 // status, and counters of auth events. Auth counters are fed by the audit log, so an event and its count can never
 // disagree.
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AuditEvent } from './audit-event.js';
 import { createRequestDurationHistogram } from './request-duration-histogram.js';
 
@@ -10,6 +10,11 @@ export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   countAuditEvent(event: AuditEvent, fields: Record<string, unknown>): void;
   countRateLimited(limit: string): void;
+  /** One outbox delivery attempt that went out or will be retried (a dead mail is counted from its audit line). */
+  countMailAttempt(kind: string, result: 'sent' | 'retry'): void;
+  /** Starts the mail series of these kinds at 0 (the kinds are the mail layer's, above this one). */
+  declareMailKinds(kinds: readonly string[]): void;
+  setMailOutboxPending(count: number): void;
 }
 
 export interface MetricsOptions {
@@ -46,6 +51,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const logouts = counter('auth_logouts_total', 'Sessions ended by their users.', ['scope']);
   const passwordChanges = counter('auth_password_changes_total', 'Passwords changed.');
   const deletions = counter('auth_account_deletions_total', 'Accounts deleted.');
+  const mailSent = counter(
+    'auth_mail_sent_total',
+    'Outbox delivery attempts by mail kind and result: sent, retry (failed, to be tried again), dead (given up).',
+    ['kind', 'result'],
+  );
+  const mailPending = new Gauge({
+    name: 'auth_mail_outbox_pending',
+    help: 'Mails waiting in the outbox (due or retrying), as the outbox worker last counted them.',
+    registers: [registry],
+  });
   const rateLimited = counter('http_rate_limited_total', 'Requests refused by a rate limit.', [
     'limit',
   ]);
@@ -77,6 +92,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     logout_all: () => logouts.labels('all'),
     'password.changed': () => passwordChanges,
     'account.deleted': () => deletions,
+    'mail.dead': (fields) => mailSent.labels(String(fields.kind), 'dead'),
   };
 
   return {
@@ -89,6 +105,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     countRateLimited(limit) {
       rateLimited.labels(limit).inc();
+    },
+    countMailAttempt(kind, result) {
+      mailSent.labels(kind, result).inc();
+    },
+    declareMailKinds(kinds) {
+      for (const kind of kinds) {
+        for (const result of ['sent', 'retry', 'dead']) mailSent.labels(kind, result).inc(0);
+      }
+    },
+    setMailOutboxPending(count) {
+      mailPending.set(count);
     },
   };
 }

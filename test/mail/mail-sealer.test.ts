@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { MailContent } from '../../src/mail/mail-message.js';
-import { createMailSealer, sealingKey } from '../../src/mail/mail-sealer.js';
+import { createMailSealer, outboxSealer, sealingKey } from '../../src/mail/mail-sealer.js';
 
 const content: MailContent = {
   to: 'alice@example.com',
@@ -116,5 +116,20 @@ describe('the mail sealer', () => {
 
     expect(sealingKey(bytes).id).toBe(sealingKey(Buffer.from(bytes)).id);
     expect(sealingKey(bytes).id).not.toBe(newKey().id);
+  });
+
+  it('when built from OUTBOX_KEY and OUTBOX_KEY_PREVIOUS (base64url), then it seals with the first and opens both', () => {
+    const [current, previous] = [randomBytes(32), randomBytes(32)].map((key) =>
+      key.toString('base64url'),
+    );
+    const beforeRotation = outboxSealer({ current: previous ?? '' }).seal(content);
+
+    const sealer = outboxSealer({ current: current ?? '', previous });
+
+    expect(sealer.open(beforeRotation)).toEqual({ content });
+    expect(sealer.open(sealer.seal(content))).toEqual({ content });
+    expect(outboxSealer({ current: previous ?? '' }).open(sealer.seal(content))).toEqual({
+      refused: 'unknown_key',
+    });
   });
 });

@@ -138,7 +138,10 @@ describe('the SMTP transport', () => {
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
     expect(error).toMatchObject({ code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT' });
-    expect(describeSendFailure(error).recipientRefused).toBe(false);
+    expect(describeSendFailure(error)).toEqual({
+      description: 'ETIMEDOUT CONN',
+      recipientRefused: false,
+    });
   });
 
   it('when the mail id is not an outbox id, then nothing is sent', async () => {
