@@ -1,12 +1,16 @@
-// Periodically deletes expired refresh tokens and sessions, in bounded batches with a yield between them, so a
-// backlog of millions of rows never holds the event loop for long.
+// Periodically deletes expired refresh tokens, sessions and one-time tokens, in bounded batches with a yield between
+// them, so a backlog of millions of rows never holds the event loop for long.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
+import type { OneTimeTokenStore } from './ports/one-time-token-store.js';
 import type { SessionStore, SweepResult } from './ports/session-store.js';
+
+export type ExpirySweepResult = SweepResult & { oneTimeTokens: number };
 
 export interface ExpirySweeperOptions {
   sessions: Pick<SessionStore, 'sweepExpired'>;
+  oneTimeTokens: Pick<OneTimeTokenStore, 'sweepExpiredOneTimeTokens'>;
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
@@ -15,25 +19,37 @@ export interface ExpirySweeperOptions {
 
 export interface ExpirySweeper {
   /** One full sweep now: batches until a batch comes back short (or the sweeper stops). Resolves to the rows removed. */
-  sweep(): Promise<SweepResult>;
+  sweep(): Promise<ExpirySweepResult>;
   /** No more batches after the one under way; resolves once that one is done, so the store can close after it. */
   stop(): Promise<void>;
 }
 
 export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
-  const { sessions, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
+  const { sessions, oneTimeTokens, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
   let stopped = false;
   let running: Promise<unknown> | undefined;
 
-  async function sweep(): Promise<SweepResult> {
-    const removed = { refreshTokens: 0, sessions: 0 };
+  /** Runs `batch` until it says it came back short (or the sweeper stops), yielding a turn between batches. */
+  async function untilShort(batch: (now: Date) => Promise<boolean>): Promise<void> {
     while (!stopped) {
-      const batch = await sessions.sweepExpired(new Date(clock.now()), batchSize);
-      removed.refreshTokens += batch.refreshTokens;
-      removed.sessions += batch.sessions;
-      if (batch.refreshTokens < batchSize && batch.sessions < batchSize) break;
+      if (!(await batch(new Date(clock.now())))) return;
       await nextTurn();
     }
+  }
+
+  async function sweep(): Promise<ExpirySweepResult> {
+    const removed = { refreshTokens: 0, sessions: 0, oneTimeTokens: 0 };
+    await untilShort(async (now) => {
+      const batch = await sessions.sweepExpired(now, batchSize);
+      removed.refreshTokens += batch.refreshTokens;
+      removed.sessions += batch.sessions;
+      return batch.refreshTokens >= batchSize || batch.sessions >= batchSize;
+    });
+    await untilShort(async (now) => {
+      const swept = await oneTimeTokens.sweepExpiredOneTimeTokens(now, batchSize);
+      removed.oneTimeTokens += swept;
+      return swept >= batchSize;
+    });
     return removed;
   }
 
@@ -41,7 +57,7 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
     if (running) return;
     running = sweep()
       .then((removed) => {
-        if (removed.refreshTokens + removed.sessions > 0) {
+        if (removed.refreshTokens + removed.sessions + removed.oneTimeTokens > 0) {
           logger.info({ removed }, 'expired records swept');
         }
       })

@@ -104,6 +104,21 @@ export function withSessionCache(stores: Stores, options: SessionCacheOptions): 
           },
           () => users.updatePasswordHash(userId, passwordHash, now),
         ),
+      // The cached user carries its address and whether it is verified (the access token's email_verified).
+      markEmailVerified: (userId, now) =>
+        clearing(
+          () => {
+            forgetUser(userId);
+          },
+          () => users.markEmailVerified(userId, now),
+        ),
+      changeEmail: (userId, newEmail, now) =>
+        clearing(
+          () => {
+            forgetUser(userId);
+          },
+          () => users.changeEmail(userId, newEmail, now),
+        ),
     },
   };
 }

@@ -4,6 +4,7 @@
 import { describe } from 'vitest';
 import { contractHelpers, type OpenStores } from './fixtures.js';
 import { describeMailOutboxContract } from './mail-outbox.contract.js';
+import { describeOneTimeTokenStoreContract } from './one-time-token-store.contract.js';
 import { describeSessionStoreContract } from './session-store.contract.js';
 import { describeUserStoreContract } from './user-store.contract.js';
 
@@ -13,5 +14,6 @@ export function describeStoresContract(name: string, openStores: OpenStores): vo
     describeUserStoreContract(helpers);
     describeSessionStoreContract(helpers);
     describeMailOutboxContract(helpers);
+    describeOneTimeTokenStoreContract(helpers);
   });
 }

@@ -1,18 +1,24 @@
 // The users port's contract (src/storage/ports/user-store.ts), run against every adapter by stores-contract.ts.
 import { describe, expect, it } from 'vitest';
 import { HOUR, at, newUser, type ContractHelpers } from './fixtures.js';
+import { describeEmailContract } from './user-email.contract.js';
 
-export function describeUserStoreContract({
-  freshStores,
-  createdUser,
-  loggedIn,
-}: ContractHelpers): void {
+export function describeUserStoreContract(helpers: ContractHelpers): void {
+  const { freshStores, createdUser, loggedIn } = helpers;
   describe('users', () => {
+    describeEmailContract(helpers);
+
     it('when a user is created, then it is returned with Date fields and found by its exact email', async () => {
       const stores = await freshStores();
       const input = newUser({ email: 'ada@example.com' });
       const result = await stores.users.createUser(input);
-      const expected = { ...input, updatedAt: at(0), passwordChangedAt: at(0), deletedAt: null };
+      const expected = {
+        ...input,
+        emailVerified: false,
+        updatedAt: at(0),
+        passwordChangedAt: at(0),
+        deletedAt: null,
+      };
       expect(result).toEqual({ outcome: 'created', user: expected });
       expect(await stores.users.findLiveUserByEmail('ada@example.com')).toEqual(expected);
       expect(await stores.users.findLiveUserByEmail('nobody@example.com')).toBeUndefined();

@@ -2,6 +2,7 @@
 // changed the store, as the port's own answer says ('created', true, 'rotated', a count above 0). API tests show
 // with it that a refused request changed nothing, or what a request wrote, without reading any adapter's tables.
 import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
+import type { OneTimeTokenStore } from '../../src/storage/ports/one-time-token-store.js';
 import type { SessionStore } from '../../src/storage/ports/session-store.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import type { UserStore } from '../../src/storage/ports/user-store.js';
@@ -10,6 +11,7 @@ interface Ports {
   users: UserStore;
   sessions: SessionStore;
   mailOutbox: MailOutbox;
+  oneTimeTokens: OneTimeTokenStore;
 }
 type PortName = keyof Ports;
 type Answer<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
@@ -31,6 +33,8 @@ const WRITES: WriteTable = {
     softDeleteUser: (deleted) => deleted,
     updatePasswordHash: (updated) => updated,
     rehashPassword: (rehashed) => rehashed,
+    markEmailVerified: (live) => live,
+    changeEmail: (changed) => changed === 'changed',
   },
   sessions: {
     openSession: () => true,
@@ -51,6 +55,11 @@ const WRITES: WriteTable = {
     findMail: 'read',
     pendingMails: 'read',
     sweepFinishedMails: (swept) => swept > 0,
+  },
+  oneTimeTokens: {
+    issueOneTimeToken: () => true,
+    consumeOneTimeToken: (consumed) => consumed.outcome === 'consumed',
+    sweepExpiredOneTimeTokens: (swept) => swept > 0,
   },
 };
 
@@ -85,6 +94,7 @@ export class StoreWrites {
       users: this.wrap('users', stores.users),
       sessions: this.wrap('sessions', stores.sessions),
       mailOutbox: this.wrap('mailOutbox', stores.mailOutbox),
+      oneTimeTokens: this.wrap('oneTimeTokens', stores.oneTimeTokens),
     };
   }
 

@@ -137,7 +137,10 @@ describeWithService(
       onTestFinished(() => stores.close());
       const now = at(2 * HOUR);
 
-      expect((await stores.users.findLiveUserByEmail('ada@example.com'))?.id).toBe(ids.ada);
+      expect(await stores.users.findLiveUserByEmail('ada@example.com')).toMatchObject({
+        id: ids.ada,
+        emailVerified: false,
+      });
       expect(await stores.users.findLiveUserByEmail('bob@example.com')).toBeUndefined();
       expect(
         await stores.users.createUser({
@@ -201,7 +204,13 @@ describeWithService(
         ]),
       );
       const report = logs.lines.find((line) => line.msg === 'MongoDB database set up');
-      expect(report?.migrated).toEqual({ claims: 1, deletions: 1, revocations: 1, tokens: 3 });
+      expect(report?.migrated).toEqual({
+        claims: 1,
+        deletions: 1,
+        revocations: 1,
+        tokens: 3,
+        unverified: 2,
+      });
       const collectionOf: Record<string, string> = {
         users_live_email: 'users',
         sessions_ttl: 'sessions',
@@ -222,6 +231,67 @@ describeWithService(
       const reports = logs.lines.filter((line) => line.msg === 'MongoDB database set up');
       expect(reports.at(-1)).toMatchObject({ migrated: 'already', dropped: [] });
       expect((await again.users.findLiveUserByEmail('ada@example.com'))?.id).toBe(ids.ada);
+    });
+
+    /** An account as the adapter wrote it before email verification existed (no emailVerified), with its claim. */
+    async function writeAccountWithoutVerification(connection: Connection, email: string) {
+      const id = randomUUID();
+      const db = connection.db;
+      if (!db) throw new Error('arrange: not connected');
+      await db.collection<{ _id: string } & Record<string, unknown>>('users').insertOne({
+        _id: id,
+        email,
+        name: 'Before',
+        role: 'user',
+        passwordHash: HASH,
+        createdAt: T0,
+        updatedAt: T0,
+        passwordChangedAt: T0,
+      });
+      await db
+        .collection<{ _id: string } & Record<string, unknown>>('email_claims')
+        .insertOne({ _id: email, userId: id, createdAt: T0 });
+      return id;
+    }
+
+    it('when a database set up before email verification has accounts, then the set-up marks them unverified, once', async () => {
+      const { connection, logs, open } = await freshDatabase();
+      await connection.db
+        ?.collection<{ _id: string; at: Date }>('adapter_migrations')
+        .insertOne({ _id: 'insert-only-records', at: T0 });
+      const id = await writeAccountWithoutVerification(connection, 'before@example.com');
+
+      const stores = await open(true);
+      onTestFinished(() => stores.close());
+
+      const reports = logs.lines.filter((line) => line.msg === 'MongoDB database set up');
+      expect(reports.at(-1)?.migrated).toEqual({ unverified: 1 });
+      expect(
+        await connection.db?.collection<{ _id: string }>('users').findOne({ _id: id }),
+      ).toMatchObject({ emailVerified: false });
+      expect(await stores.users.findLiveUserByEmail('before@example.com')).toMatchObject({
+        id,
+        emailVerified: false,
+      });
+      await (await open(true)).close();
+      expect(
+        logs.lines.filter((line) => line.msg === 'MongoDB database set up').at(-1),
+      ).toMatchObject({ migrated: 'already' });
+    });
+
+    it('when an account without emailVerified is written after the set-up (an older instance still running), then it reads unverified and can be verified', async () => {
+      const { connection, open } = await freshDatabase();
+      const stores = await open(true);
+      onTestFinished(() => stores.close());
+      const id = await writeAccountWithoutVerification(connection, 'rolling@example.com');
+
+      expect((await stores.users.findLiveUserByEmail('rolling@example.com'))?.emailVerified).toBe(
+        false,
+      );
+      expect(await stores.users.markEmailVerified(id, at(HOUR))).toBe(true);
+      expect((await stores.users.findLiveUserByEmail('rolling@example.com'))?.emailVerified).toBe(
+        true,
+      );
     });
 
     it('when MONGODB_AUTO_INDEX=false meets a database that was not set up, then the start refuses, naming the command', async () => {

@@ -28,11 +28,34 @@ function fakeStore(batches: (SweepResult | Error)[]) {
   return { store, calls };
 }
 
+/** A one-time token store that answers its sweep with `batches` in turn (then 0), recording each call. */
+function fakeTokenStore(batches: number[] = []) {
+  const calls: SweepCall[] = [];
+  const store = {
+    sweepExpiredOneTimeTokens(now: Date, limit: number): Promise<number> {
+      calls.push({ now, limit });
+      return Promise.resolve(batches[calls.length - 1] ?? 0);
+    },
+  };
+  return { store, calls };
+}
+
 function start(
   store: ReturnType<typeof fakeStore>['store'],
-  options: { batchSize?: number; intervalMs?: number; logger?: Logger } = {},
+  options: {
+    batchSize?: number;
+    intervalMs?: number;
+    logger?: Logger;
+    oneTimeTokens?: ReturnType<typeof fakeTokenStore>['store'];
+  } = {},
 ): ExpirySweeper {
-  const sweeper = startExpirySweeper({ sessions: store, clock, logger: silentLogger, ...options });
+  const sweeper = startExpirySweeper({
+    sessions: store,
+    oneTimeTokens: fakeTokenStore().store,
+    clock,
+    logger: silentLogger,
+    ...options,
+  });
   onTestFinished(() => sweeper.stop());
   return sweeper;
 }
@@ -52,7 +75,7 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(4);
-    expect(removed).toEqual({ refreshTokens: 11, sessions: 5 });
+    expect(removed).toEqual({ refreshTokens: 11, sessions: 5, oneTimeTokens: 0 });
   });
 
   it('when only the sessions batch comes back full, then sweep takes another batch', async () => {
@@ -62,13 +85,35 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(2);
-    expect(removed).toEqual({ refreshTokens: 1, sessions: 5 });
+    expect(removed).toEqual({ refreshTokens: 1, sessions: 5, oneTimeTokens: 0 });
   });
 
   it('when the first batch is short, then sweep calls the store once', async () => {
     const { store, calls } = fakeStore([{ refreshTokens: 2, sessions: 0 }]);
-    expect(await start(store, { batchSize: 3 }).sweep()).toEqual({ refreshTokens: 2, sessions: 0 });
+    expect(await start(store, { batchSize: 3 }).sweep()).toEqual({
+      refreshTokens: 2,
+      sessions: 0,
+      oneTimeTokens: 0,
+    });
     expect(calls).toHaveLength(1);
+  });
+
+  it('when one-time token batches come back full, then sweep takes more of them only, until one is short', async () => {
+    const { store, calls } = fakeStore([{ refreshTokens: 1, sessions: 0 }]);
+    const tokens = fakeTokenStore([3, 3, 2, 3]);
+    const removed = await start(store, { batchSize: 3, oneTimeTokens: tokens.store }).sweep();
+    expect(tokens.calls).toHaveLength(3);
+    expect(calls).toHaveLength(1);
+    expect(removed).toEqual({ refreshTokens: 1, sessions: 0, oneTimeTokens: 8 });
+  });
+
+  it("when one-time tokens are swept, then each batch is limited to the batch size and stamped with the clock's time", async () => {
+    const tokens = fakeTokenStore([5, 0]);
+    await start(fakeStore([]).store, { batchSize: 5, oneTimeTokens: tokens.store }).sweep();
+    expect(tokens.calls).toEqual([
+      { now: new Date(FIXED_MS), limit: 5 },
+      { now: new Date(FIXED_MS), limit: 5 },
+    ]);
   });
 
   it("when sweeping, then every batch is limited to the batch size and stamped with the clock's time", async () => {

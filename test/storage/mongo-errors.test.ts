@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { isDuplicateEmail, isMongoUnavailable } from '../../src/storage/mongo/mongo-errors.js';
 import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
 import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
+import type { OneTimeTokenStore } from '../../src/storage/ports/one-time-token-store.js';
 import type {
   NewRefreshToken,
   NewSession,
@@ -146,6 +147,8 @@ describe('mongo store on a connection that is not up', () => {
         `$2b$10$${'b'.repeat(53)}`,
         NOW,
       ),
+    markEmailVerified: (users) => users.markEmailVerified(session.userId, NOW),
+    changeEmail: (users) => users.changeEmail(session.userId, 'new@example.com', NOW),
   };
   const sessionCalls: {
     [Method in keyof SessionStore]: (sessions: SessionStore) => Promise<unknown>;
@@ -181,6 +184,23 @@ describe('mongo store on a connection that is not up', () => {
     pendingMails: (outbox) => outbox.pendingMails(),
     sweepFinishedMails: (outbox) => outbox.sweepFinishedMails(NOW, 100),
   };
+  const oneTimeToken = {
+    id: randomUUID(),
+    purpose: 'password_reset',
+    userId: session.userId,
+    email: 'ada@example.com',
+    tokenHash: 'a'.repeat(43),
+    createdAt: NOW,
+    expiresAt: NOW,
+  } as const;
+  const oneTimeTokenCalls: {
+    [Method in keyof OneTimeTokenStore]: (tokens: OneTimeTokenStore) => Promise<unknown>;
+  } = {
+    issueOneTimeToken: (tokens) => tokens.issueOneTimeToken(oneTimeToken, NOW),
+    consumeOneTimeToken: (tokens) =>
+      tokens.consumeOneTimeToken(oneTimeToken.tokenHash, 'password_reset', NOW),
+    sweepExpiredOneTimeTokens: (tokens) => tokens.sweepExpiredOneTimeTokens(NOW, 100),
+  };
   const calls: Array<[string, (stores: Stores) => Promise<unknown>]> = [
     ...Object.entries(userCalls).map(
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
@@ -198,6 +218,12 @@ describe('mongo store on a connection that is not up', () => {
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
         `mailOutbox.${name}`,
         (stores) => call(stores.mailOutbox),
+      ],
+    ),
+    ...Object.entries(oneTimeTokenCalls).map(
+      ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
+        `oneTimeTokens.${name}`,
+        (stores) => call(stores.oneTimeTokens),
       ],
     ),
     ['ping', (stores) => stores.ping()],
@@ -244,6 +270,8 @@ describe('guardUnavailable', () => {
       softDeleteUser: vi.fn<Port['softDeleteUser']>(),
       updatePasswordHash: vi.fn<Port['updatePasswordHash']>(),
       rehashPassword: vi.fn<Port['rehashPassword']>(),
+      markEmailVerified: vi.fn<Port['markEmailVerified']>(),
+      changeEmail: vi.fn<Port['changeEmail']>(),
       addRefreshToken: vi.fn<Port['addRefreshToken']>(),
       revokeUserSessions: vi.fn<Port['revokeUserSessions']>(),
       listLiveSessions: vi.fn<Port['listLiveSessions']>(),

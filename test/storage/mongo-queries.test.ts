@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createModels } from '../../src/storage/mongo/mongo-models.js';
 import * as query from '../../src/storage/mongo/mongo-queries.js';
+import type { OneTimeTokenPurpose } from '../../src/storage/ports/one-time-token-store.js';
 import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
 
 const NOW = new Date('2030-01-01T00:00:00.000Z');
@@ -87,6 +88,36 @@ const FILTERS = [
     operators: [],
   },
   {
+    name: 'withEmail',
+    build: () => query.withEmail(ID, EMAIL),
+    expected: { _id: ID, email: EMAIL },
+    operators: [],
+  },
+  {
+    name: 'oneTimeTokenByHash',
+    build: () => query.oneTimeTokenByHash(HASH),
+    expected: { tokenHash: HASH },
+    operators: [],
+  },
+  {
+    name: 'oneTimeTokensOf',
+    build: () => query.oneTimeTokensOf(ID, 'email_verify'),
+    expected: { userId: ID, purpose: 'email_verify' },
+    operators: [],
+  },
+  {
+    name: 'earlierOneTimeTokens',
+    build: () => query.earlierOneTimeTokens(ID, 'password_reset', 3),
+    expected: { userId: ID, purpose: 'password_reset', sequence: trusted({ $lt: 3 }) },
+    operators: ['sequence'],
+  },
+  {
+    name: 'laterOneTimeTokens',
+    build: () => query.laterOneTimeTokens(ID, 'email_change', 3),
+    expected: { userId: ID, purpose: 'email_change', sequence: trusted({ $gt: 3 }) },
+    operators: ['sequence'],
+  },
+  {
     name: 'dueMailEntries',
     build: () => query.dueMailEntries(NOW),
     expected: { state: 'pending', nextAttemptAt: trusted({ $lte: NOW }) },
@@ -128,6 +159,16 @@ const UPDATES = [
     build: () => query.setPasswordHash(HASH, NOW),
     expected: { $set: { passwordHash: HASH, passwordChangedAt: NOW, updatedAt: NOW } },
   },
+  {
+    name: 'setEmail',
+    build: () => query.setEmail(EMAIL, NOW),
+    expected: { $set: { email: EMAIL, emailVerified: true, updatedAt: NOW } },
+  },
+  {
+    name: 'setEmailVerified',
+    build: () => query.setEmailVerified(NOW),
+    expected: { $set: { emailVerified: true, updatedAt: NOW } },
+  },
 ];
 
 /** Every builder that takes an id, email or hash, fed an attacker's value in its place. */
@@ -143,6 +184,14 @@ const STRING_TAKERS: Array<[string, (value: string) => unknown]> = [
   ['sessionIdIn', (value) => query.sessionIdIn([value])],
   ['unexpiredSessionsOfUser', (value) => query.unexpiredSessionsOfUser(value, NOW)],
   ['sessionsOfUser', (value) => query.sessionsOfUser(value)],
+  ['withEmail (id)', (value) => query.withEmail(value, EMAIL)],
+  ['withEmail (email)', (value) => query.withEmail(ID, value)],
+  ['setEmail', (value) => query.setEmail(value, NOW)],
+  ['oneTimeTokenByHash', (value) => query.oneTimeTokenByHash(value)],
+  ['oneTimeTokensOf (user)', (value) => query.oneTimeTokensOf(value, 'password_reset')],
+  ['oneTimeTokensOf (purpose)', (value) => query.oneTimeTokensOf(ID, value as OneTimeTokenPurpose)],
+  ['laterOneTimeTokens (user)', (value) => query.laterOneTimeTokens(value, 'email_verify', 1)],
+  ['earlierOneTimeTokens (user)', (value) => query.earlierOneTimeTokens(value, 'email_verify', 1)],
   ['mailIdIn', (value) => query.mailIdIn([ID, value])],
   ['setPasswordHash', (value) => query.setPasswordHash(value, NOW)],
 ];
@@ -189,6 +238,23 @@ describe('mongo queries: values must be strings at run time', () => {
 
   it.each(STRING_TAKERS)('when %s is given a string, then it does not throw', (_, build) => {
     expect(() => build(ID)).not.toThrow();
+  });
+});
+
+describe('mongo queries: a token sequence must be an integer at run time', () => {
+  it.each<[string, unknown]>([
+    ['a string', '3'],
+    ['an operator object', { $gt: 0 }],
+    ['NaN', Number.NaN],
+    ['a fraction', 1.5],
+    ['null', null],
+  ])('when a sequence is %s, then both sequence filters throw a TypeError', (_, value) => {
+    expect(() => query.laterOneTimeTokens(ID, 'password_reset', value as number)).toThrow(
+      TypeError,
+    );
+    expect(() => query.earlierOneTimeTokens(ID, 'password_reset', value as number)).toThrow(
+      TypeError,
+    );
   });
 });
 

@@ -118,6 +118,34 @@ describe('session cache', () => {
     ).toBeUndefined();
   });
 
+  it.each([
+    [
+      'markEmailVerified',
+      (s: Stores, userId: string, now: Date) => s.users.markEmailVerified(userId, now),
+      { emailVerified: true },
+    ],
+    [
+      'changeEmail',
+      (s: Stores, userId: string, now: Date) =>
+        s.users.changeEmail(userId, 'moved@example.com', now),
+      { email: 'moved@example.com', emailVerified: true },
+    ],
+  ])(
+    "when %s goes through the cache, then the next lookup carries the user's address as it now is",
+    async (_, change, expected) => {
+      const clock = new FakeClock();
+      const { store } = countingStore();
+      const cached = withSessionCache(store, { clock, ttlMs: 60_000 });
+      const session = await sessionIn(store, clock);
+      await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
+
+      await change(cached, session.userId, new Date(clock.now()));
+
+      const live = await cached.sessions.findLiveSession(session.id, new Date(clock.now()));
+      expect(live?.user).toMatchObject(expected);
+    },
+  );
+
   it("when one user's sessions are revoked, then another user's stay cached", async () => {
     const clock = new FakeClock();
     const { store, lookups } = countingStore();

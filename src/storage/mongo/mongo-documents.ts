@@ -7,6 +7,7 @@
 // a session's last use). The mail outbox has no update at all: a mail's every change of state is a new entry, and
 // each lease is a record of its own (MailEntryDocument, MailLeaseDocument).
 import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
+import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/one-time-token-store.js';
 import type {
   RefreshTokenRecord,
   RevocationReason,
@@ -17,6 +18,8 @@ import type { Role, UserRecord } from '../ports/user-store.js';
 export interface UserDocument {
   _id: string;
   email: string;
+  /** Absent on documents written before it existed (the set-up fills it in): read as false. */
+  emailVerified?: boolean;
   name: string;
   role: Role;
   passwordHash: string;
@@ -77,10 +80,66 @@ export interface RefreshTokenDocument {
 export const firstTokenKey = (tokenId: string) => `root:${tokenId}`;
 export const addedTokenKey = (tokenId: string) => `added:${tokenId}`;
 
+/**
+ * A one-time token as issued; it is never updated. What happens to it later is an insert-only record of its own:
+ * its use (OneTimeTokenUseDocument), so of concurrent consumes one insert wins, and its supersession.
+ */
+export interface OneTimeTokenDocument {
+  _id: string;
+  purpose: OneTimeTokenPurpose;
+  userId: string;
+  email: string;
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /**
+   * The token's place among its user's tokens of its purpose: one more than the highest there was when it was
+   * issued, unique with the user and purpose, so of concurrent issues each gets a place of its own and the highest
+   * is the newest. A token with a higher one beside it is superseded.
+   */
+  sequence: number;
+}
+
+/** A token's use, once and for good; `_id` is the token's id. Kept a while past the token (the sweep says why). */
+export interface OneTimeTokenUseDocument {
+  _id: string;
+  usedAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * A token's supersession, once and for good; `_id` is the token's id. It keeps the token superseded after the newer
+ * token that superseded it is swept (a token issued under a shorter lifetime can expire first).
+ */
+export interface OneTimeTokenSupersessionDocument {
+  _id: string;
+  supersededAt: Date;
+  expiresAt: Date;
+}
+
+/** The token as the consume that used it at `usedAt` answers it. */
+export function toConsumedOneTimeToken(
+  document: OneTimeTokenDocument,
+  usedAt: Date,
+): OneTimeTokenRecord {
+  return {
+    id: document._id,
+    purpose: document.purpose,
+    userId: document.userId,
+    email: document.email,
+    tokenHash: document.tokenHash,
+    createdAt: document.createdAt,
+    expiresAt: document.expiresAt,
+    usedAt,
+    supersededAt: null,
+  };
+}
+
 export function toUser(document: UserDocument, deletion?: UserDeletionDocument | null): UserRecord {
   return {
     id: document._id,
     email: document.email,
+    emailVerified: document.emailVerified ?? false,
     name: document.name,
     role: document.role,
     passwordHash: document.passwordHash,

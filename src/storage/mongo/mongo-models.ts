@@ -1,14 +1,17 @@
 // Mongoose schemas and models: validation, and the indexes every lookup and guarantee relies on, using only what
 // MongoDB 6+ and FerretDB 1.24 both serve (no partial, sparse or TTL index: the indexes on expiry are made in
 // mongo-setup.ts, as a TTL only where the server has one). The insert-only collections (email claims, deletions,
-// revocations) are what the guarantees rest on (mongo-documents.ts says why). Models are bound to a connection passed
-// in; there is no global mongoose state.
+// revocations, one-time tokens' uses and supersessions) are what the guarantees rest on (mongo-documents.ts says
+// why). Models are bound to a connection passed in; there is no global mongoose state.
 import { Schema, type Connection } from 'mongoose';
 import { MAIL_ERROR_MAX_LENGTH, type MailKind } from '../ports/mail-outbox.js';
 import type {
   EmailClaimDocument,
   MailEntryDocument,
   MailLeaseDocument,
+  OneTimeTokenDocument,
+  OneTimeTokenSupersessionDocument,
+  OneTimeTokenUseDocument,
   RefreshTokenDocument,
   SessionDocument,
   SessionRevocationDocument,
@@ -27,6 +30,7 @@ const REVOCATION_REASONS = [
   'email_changed',
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ONE_TIME_TOKEN_PURPOSES = ['password_reset', 'email_verify', 'email_change'];
 
 // Unknown fields are an error, in documents and in filters alike; no write buffering while disconnected (callers
 // get an error they can answer 503 to, rather than a request that hangs).
@@ -55,6 +59,7 @@ export const userSchema = new Schema<UserDocument>(
   {
     _id: id,
     email,
+    emailVerified: { type: Boolean, required: true, default: false },
     name: { type: String, required: true, minlength: 1, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
     passwordHash: { type: String, required: true, match: /^\$2[aby]\$\d{2}\$.{53}$/ },
@@ -172,6 +177,42 @@ export const mailLeaseSchema = new Schema<MailLeaseDocument>(
 );
 mailLeaseSchema.index({ mailId: 1 }, { name: 'mail_leases_mail' });
 
+export const oneTimeTokenSchema = new Schema<OneTimeTokenDocument>(
+  {
+    _id: id,
+    purpose: { type: String, required: true, enum: ONE_TIME_TOKEN_PURPOSES },
+    userId: id,
+    email,
+    // SHA-256 in base64url, unpadded.
+    tokenHash: { type: String, required: true, match: /^[A-Za-z0-9_-]{43}$/ },
+    createdAt: requiredDate,
+    expiresAt: requiredDate,
+    sequence: { type: Number, required: true, min: 1, validate: Number.isSafeInteger },
+  },
+  { ...options, collection: 'one_time_tokens' },
+);
+oneTimeTokenSchema.index({ tokenHash: 1 }, { unique: true, name: 'one_time_tokens_hash' });
+// One place per token among its user's tokens of a purpose: what orders concurrent issues (mongo-documents.ts).
+oneTimeTokenSchema.index(
+  { userId: 1, purpose: 1, sequence: 1 },
+  { unique: true, name: 'one_time_tokens_sequence' },
+);
+
+export const oneTimeTokenUseSchema = new Schema<OneTimeTokenUseDocument>(
+  { _id: id, usedAt: requiredDate, expiresAt: requiredDate },
+  { ...options, collection: 'one_time_token_uses' },
+);
+oneTimeTokenUseSchema.index({ expiresAt: 1 }, { name: 'one_time_token_uses_expires' });
+
+export const oneTimeTokenSupersessionSchema = new Schema<OneTimeTokenSupersessionDocument>(
+  { _id: id, supersededAt: requiredDate, expiresAt: requiredDate },
+  { ...options, collection: 'one_time_token_supersessions' },
+);
+oneTimeTokenSupersessionSchema.index(
+  { expiresAt: 1 },
+  { name: 'one_time_token_supersessions_expires' },
+);
+
 export function createModels(connection: Connection) {
   return {
     users: connection.model('User', userSchema),
@@ -182,6 +223,12 @@ export function createModels(connection: Connection) {
     refreshTokens: connection.model('RefreshToken', refreshTokenSchema),
     mailEntries: connection.model('MailEntry', mailEntrySchema),
     mailLeases: connection.model('MailLease', mailLeaseSchema),
+    oneTimeTokens: connection.model('OneTimeToken', oneTimeTokenSchema),
+    oneTimeTokenUses: connection.model('OneTimeTokenUse', oneTimeTokenUseSchema),
+    oneTimeTokenSupersessions: connection.model(
+      'OneTimeTokenSupersession',
+      oneTimeTokenSupersessionSchema,
+    ),
   };
 }
 

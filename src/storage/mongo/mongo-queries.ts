@@ -2,10 +2,11 @@
 // server. The connection sanitizes filters (any operator object from outside becomes a literal $eq match); the
 // operators written here are ours, marked trusted. Values are checked to be strings at run time as well as in types.
 import mongoose from 'mongoose';
+import type { OneTimeTokenPurpose } from '../ports/one-time-token-store.js';
 
 const { trusted } = mongoose;
 
-function text(value: string): string {
+function text<Text extends string>(value: Text): Text {
   if (typeof value !== 'string') throw new TypeError('a MongoDB filter value must be a string');
   return value;
 }
@@ -28,6 +29,53 @@ export const withPasswordHash = (id: string, passwordHash: string) => ({
 export const setRehashedPassword = (passwordHash: string, now: Date) => ({
   $set: { passwordHash: text(passwordHash), updatedAt: now },
 });
+
+/** The account while its address is still this one (a change moves it from the address it read). */
+export const withEmail = (id: string, email: string) => ({ _id: text(id), email: text(email) });
+
+export const setEmail = (email: string, now: Date) => ({
+  $set: { email: text(email), emailVerified: true, updatedAt: now },
+});
+
+export const setEmailVerified = (now: Date) => ({
+  $set: { emailVerified: true, updatedAt: now },
+});
+
+export const oneTimeTokenByHash = (tokenHash: string) => ({ tokenHash: text(tokenHash) });
+
+function sequenceNumber(sequence: number): number {
+  if (!Number.isSafeInteger(sequence)) throw new TypeError('a token sequence must be an integer');
+  return sequence;
+}
+
+/** A user's tokens of a purpose. */
+export const oneTimeTokensOf = (userId: string, purpose: OneTimeTokenPurpose) => ({
+  userId: text(userId),
+  purpose: text(purpose),
+});
+
+/** A user's tokens of a purpose issued before the one placed at `sequence`. */
+export const earlierOneTimeTokens = (
+  userId: string,
+  purpose: OneTimeTokenPurpose,
+  sequence: number,
+) => ({
+  ...oneTimeTokensOf(userId, purpose),
+  sequence: trusted({ $lt: sequenceNumber(sequence) }),
+});
+
+/** A user's tokens of a purpose issued after the one placed at `sequence`. */
+export const laterOneTimeTokens = (
+  userId: string,
+  purpose: OneTimeTokenPurpose,
+  sequence: number,
+) => ({
+  ...oneTimeTokensOf(userId, purpose),
+  sequence: trusted({ $gt: sequenceNumber(sequence) }),
+});
+
+/** The newest token first. */
+export const bySequenceDescending = { sequence: -1 } as const;
 
 export const unexpiredSession = (sessionId: string, now: Date) => ({
   _id: text(sessionId),

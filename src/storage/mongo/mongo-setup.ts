@@ -1,8 +1,9 @@
 // Brings a database to what this adapter needs, idempotently: documents written by the first version of the adapter
 // (a deleted flag and a revoked flag updated in place, a partial unique email index, TTL indexes) get the insert-only
-// records the guarantees now rest on (mongo-documents.ts), the declared indexes are built, and the indexes FerretDB
-// cannot serve are replaced. Runs at start (MONGODB_AUTO_INDEX) or as `npm run db:indexes`; each step is bounded and
-// safe to repeat, and the migration of documents runs once (recorded in `adapter_migrations`).
+// records the guarantees now rest on (mongo-documents.ts), accounts from before email verification get their
+// `emailVerified` (false), the declared indexes are built, and the indexes FerretDB cannot serve are replaced. Runs at
+// start (MONGODB_AUTO_INDEX) or as `npm run db:indexes`; each step is bounded and safe to repeat, and each migration
+// of documents runs once (recorded in `adapter_migrations`).
 import type { Collection, Connection } from 'mongoose';
 import type { Logger } from '../../observability/logger.js';
 import { firstTokenKey } from './mongo-documents.js';
@@ -11,7 +12,21 @@ import type { MongoModels } from './mongo-models.js';
 
 /** Documents read or written per step of the migration. */
 const BATCH = 1000;
-const MIGRATION_ID = 'insert-only-records';
+
+/** The migrations of documents, in order; each runs once, recorded under its id. Each reports what it changed. */
+const MIGRATIONS: ReadonlyArray<{
+  id: string;
+  run: (models: MongoModels) => Promise<Record<string, number>>;
+}> = [
+  { id: 'insert-only-records', run: migrateDocuments },
+  // Accounts from before email verification count as unverified (their documents read so without it as well).
+  {
+    id: 'users-email-verified',
+    run: async (models) => ({
+      unverified: await fillIn(models.users.collection, 'emailVerified', () => false),
+    }),
+  },
+];
 
 /** Indexes of the first version: the partial unique email index and the TTL-only expiry (DESIGN §2). */
 const SUPERSEDED: Record<string, string[]> = {
@@ -22,6 +37,9 @@ const SUPERSEDED: Record<string, string[]> = {
 
 /** The indexes requests rely on, beyond `_id`: the start refuses to run without them (MONGODB_AUTO_INDEX=false). */
 const REQUIRED: Record<string, string[]> = {
+  one_time_tokens: ['one_time_tokens_hash', 'one_time_tokens_sequence', 'one_time_tokens_expires'],
+  one_time_token_uses: ['one_time_token_uses_expires'],
+  one_time_token_supersessions: ['one_time_token_supersessions_expires'],
   sessions: ['sessions_user', 'sessions_expires'],
   refresh_tokens: [
     'refresh_tokens_hash',
@@ -35,7 +53,8 @@ const REQUIRED: Record<string, string[]> = {
 
 export interface SetupReport {
   server: string;
-  migrated: { claims: number; deletions: number; revocations: number; tokens: number } | 'already';
+  /** What the migrations that ran this time changed, or 'already' when every one had run before. */
+  migrated: Record<string, number> | 'already';
   dropped: string[];
 }
 
@@ -57,8 +76,13 @@ export async function setUpDatabase(
 ): Promise<SetupReport> {
   const server = await describeServer(connection);
   const migrations = connection.collection<{ _id: string; at: Date }>('adapter_migrations');
-  const done = (await migrations.countDocuments({ _id: MIGRATION_ID })) > 0;
-  const migrated = done ? ('already' as const) : await migrateDocuments(models);
+  const done = new Set(
+    await migrations.distinct('_id', { _id: { $in: MIGRATIONS.map(({ id }) => id) } }),
+  );
+  const pending = MIGRATIONS.filter(({ id }) => !done.has(id));
+  let changed: Record<string, number> = {};
+  for (const migration of pending) changed = { ...changed, ...(await migration.run(models)) };
+  const migrated = pending.length === 0 ? ('already' as const) : changed;
   // The unique indexes exist before the old ones go.
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   const dropped = await dropSuperseded(models);
@@ -74,12 +98,14 @@ export async function setUpDatabase(
     { name: 'refresh_tokens_expires', ...expiry },
     undefined,
   );
-  if (!done)
-    await migrations.updateOne(
-      { _id: MIGRATION_ID },
-      { $set: { at: new Date() } },
-      { upsert: true },
-    );
+  await models.oneTimeTokens.collection.createIndex(
+    { expiresAt: 1 },
+    { name: 'one_time_tokens_expires', ...expiry },
+    undefined,
+  );
+  for (const { id } of pending) {
+    await migrations.updateOne({ _id: id }, { $set: { at: new Date() } }, { upsert: true });
+  }
   const report = { server: server.name, migrated, dropped };
   logger.info({ ...report }, 'MongoDB database set up');
   return report;
@@ -100,7 +126,7 @@ interface LegacySession {
   revokedReason?: string | null;
 }
 
-async function migrateDocuments(models: MongoModels) {
+async function migrateDocuments(models: MongoModels): Promise<Record<string, number>> {
   let claims = 0;
   let deletions = 0;
   let revocations = 0;
@@ -165,7 +191,7 @@ async function insertAll(collection: Collection, documents: object[]): Promise<n
 async function fillIn(
   collection: Collection,
   field: string,
-  valueOf: (id: string) => string,
+  valueOf: (id: string) => unknown,
 ): Promise<number> {
   let filled = 0;
   for (;;) {

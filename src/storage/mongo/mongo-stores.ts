@@ -6,6 +6,7 @@ import { guardUnavailable } from '../unavailable-guard.js';
 import { isMongoUnavailable } from './mongo-errors.js';
 import { createMongoMailOutbox } from './mongo-mail-outbox.js';
 import { createModels, type MongoModels } from './mongo-models.js';
+import { createMongoOneTimeTokenStore } from './mongo-one-time-token-store.js';
 import { createMongoSessionStore } from './mongo-session-store.js';
 import { createMongoUserStore } from './mongo-user-store.js';
 
@@ -33,6 +34,7 @@ export function createMongoStores(
   return {
     users: guardUnavailable(createMongoUserStore(models), guard),
     sessions: guardUnavailable(createMongoSessionStore(models), guard),
+    oneTimeTokens: guardUnavailable(createMongoOneTimeTokenStore(models), guard),
     mailOutbox: guardUnavailable(createMongoMailOutbox(models), guard),
     ping: () => readiness.ping(),
     async close() {

@@ -23,6 +23,7 @@ export interface OneTimeTokenRecord {
 export type NewOneTimeToken = Omit<OneTimeTokenRecord, 'usedAt' | 'supersededAt'>;
 
 export type ConsumeOneTimeTokenOutcome =
+  /** The token as it now stands: `usedAt` is the consuming call's `now`. */
   | { outcome: 'consumed'; token: OneTimeTokenRecord }
   /** No token with this hash, or one of another purpose (a purpose never tells about another's tokens). */
   | { outcome: 'unknown' }
@@ -34,13 +35,17 @@ export interface OneTimeTokenStore {
   /**
    * Stores a new token, and supersedes every unused token of the same user and purpose stored before it: from then
    * on only the newest can be consumed. (Issued in the same clock millisecond, the later call still supersedes the
-   * earlier one.)
+   * earlier one.) Of concurrent calls for one user and purpose, exactly one token is consumable once all have
+   * returned; a consume racing an issue either consumes the older token before it is superseded or finds it
+   * superseded, never both.
    */
   issueOneTimeToken(token: NewOneTimeToken, now: Date): Promise<void>;
 
   /**
-   * Consumes the token with this hash if it is of `purpose`, unused, not superseded and unexpired at `now`.
-   * Atomic: of concurrent calls with one token, exactly one returns 'consumed'; the others 'used'.
+   * Consumes the token with this hash if it is of `purpose`, unused, not superseded and unexpired at `now` (a token
+   * expires at its `expiresAt`: consumed at that instant it is 'expired'). Atomic: of concurrent calls with one
+   * token, exactly one returns 'consumed'; the others 'used'. Where several refusals apply, 'used' comes before
+   * 'superseded' and 'superseded' before 'expired'.
    */
   consumeOneTimeToken(
     tokenHash: string,

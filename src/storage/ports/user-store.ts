@@ -7,6 +7,8 @@ export interface UserRecord {
   id: string;
   /** Trimmed, NFC-normalized, lower-cased; unique among live (not deleted) accounts. */
   email: string;
+  /** Whether the account has shown it receives mail at `email` (a link of a mail sent there was used). */
+  emailVerified: boolean;
   name: string;
   role: Role;
   passwordHash: string;
@@ -23,17 +25,41 @@ export interface UserRecord {
 export type SessionUser = Omit<UserRecord, 'passwordHash'>;
 
 export function toSessionUser(user: UserRecord): SessionUser {
-  const { id, email, name, role, createdAt, updatedAt, passwordChangedAt, deletedAt } = user;
-  return { id, email, name, role, createdAt, updatedAt, passwordChangedAt, deletedAt };
+  const {
+    id,
+    email,
+    emailVerified,
+    name,
+    role,
+    createdAt,
+    updatedAt,
+    passwordChangedAt,
+    deletedAt,
+  } = user;
+  return {
+    id,
+    email,
+    emailVerified,
+    name,
+    role,
+    createdAt,
+    updatedAt,
+    passwordChangedAt,
+    deletedAt,
+  };
 }
 
+/** A new account; unverified unless `emailVerified` says otherwise. */
 export type NewUser = Pick<
   UserRecord,
   'id' | 'email' | 'name' | 'role' | 'passwordHash' | 'createdAt'
->;
+> &
+  Partial<Pick<UserRecord, 'emailVerified'>>;
 
 export type CreateUserOutcome =
   { outcome: 'created'; user: UserRecord } | { outcome: 'email-taken' };
+
+export type ChangeEmailOutcome = 'changed' | 'email-taken' | 'unknown';
 
 export interface UserStore {
   /**
@@ -60,4 +86,19 @@ export interface UserStore {
    * passwordChangedAt alone. False when the hash has changed since or the account is gone.
    */
   rehashPassword(userId: string, currentHash: string, newHash: string, now: Date): Promise<boolean>;
+
+  /**
+   * Marks a live account's address verified. Idempotent: true for a live account whether or not it was verified
+   * before (updatedAt moves only when it changes); false when there is no live account.
+   */
+  markEmailVerified(userId: string, now: Date): Promise<boolean>;
+
+  /**
+   * Moves a live account to `newEmail` (normalized), which counts as verified: the caller has shown the account
+   * receives mail there. Atomic on the live-email uniqueness as createUser is: of concurrent changes and
+   * registrations to one address, exactly one gets it and the others get 'email-taken'. Once it returns 'changed' the
+   * old address is free to register. Moving to the address the account already has is 'changed' (and verifies it).
+   * 'unknown' when there is no live account, also when the account is deleted while the change is under way.
+   */
+  changeEmail(userId: string, newEmail: string, now: Date): Promise<ChangeEmailOutcome>;
 }

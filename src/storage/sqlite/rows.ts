@@ -1,5 +1,6 @@
 // Row shapes as SQLite returns them, and their mapping to the port's records (integers in, Dates out).
 import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
+import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/one-time-token-store.js';
 import type {
   RefreshTokenRecord,
   RevocationReason,
@@ -10,6 +11,8 @@ import type { Role, UserRecord } from '../ports/user-store.js';
 export interface UserRow {
   id: string;
   email: string;
+  /** 0 or 1 (SQLite has no boolean). */
+  email_verified: number;
   name: string;
   role: Role;
   password_hash: string;
@@ -48,6 +51,7 @@ export function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
     email: row.email,
+    emailVerified: row.email_verified === 1,
     name: row.name,
     role: row.role,
     passwordHash: row.password_hash,
@@ -112,5 +116,31 @@ export function toOutboxMail(row: MailOutboxRow): OutboxMail {
     nextAttemptAt: new Date(row.next_attempt_at),
     sentAt: dateOrNull(row.sent_at),
     lastError: row.last_error,
+  };
+}
+
+export interface OneTimeTokenRow {
+  id: string;
+  purpose: OneTimeTokenPurpose;
+  user_id: string;
+  email: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  superseded_at: number | null;
+}
+
+export function toOneTimeToken(row: OneTimeTokenRow): OneTimeTokenRecord {
+  return {
+    id: row.id,
+    purpose: row.purpose,
+    userId: row.user_id,
+    email: row.email,
+    tokenHash: row.token_hash,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+    usedAt: dateOrNull(row.used_at),
+    supersededAt: dateOrNull(row.superseded_at),
   };
 }

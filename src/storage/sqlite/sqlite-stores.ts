@@ -8,6 +8,7 @@ import { guardUnavailable } from '../unavailable-guard.js';
 import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
 import { isSqliteUnavailable } from './sqlite-errors.js';
 import { createSqliteMailOutbox } from './sqlite-mail-outbox.js';
+import { createSqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { createSqliteSessionStore } from './sqlite-session-store.js';
 import { createSqliteUserStore } from './sqlite-user-store.js';
 
@@ -40,6 +41,7 @@ export function createSqliteStores(db: Database.Database): Stores {
   return {
     users: guardUnavailable(createSqliteUserStore(db), guard),
     sessions: guardUnavailable(sessions, guard),
+    oneTimeTokens: guardUnavailable(createSqliteOneTimeTokenStore(db), guard),
     mailOutbox: guardUnavailable(createSqliteMailOutbox(db), guard),
     ping: () => readiness.ping(),
     async close() {

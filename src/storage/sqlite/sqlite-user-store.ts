@@ -1,5 +1,5 @@
 // The users port on better-sqlite3. The live-email uniqueness is the partial unique index of the schema: the one
-// duplicate-key error this adapter can meet becomes the 'email-taken' outcome.
+// duplicate-key error these statements can meet (a registration's or an email change's) becomes 'email-taken'.
 import type { Database } from 'better-sqlite3';
 import type { UserStore } from '../ports/user-store.js';
 import { toUser, type UserRow } from './rows.js';
@@ -13,6 +13,8 @@ export function createSqliteUserStore(db: Database): UserStore {
     softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
     updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
     rehashPassword: db.prepare<[string, number, string, string]>(STATEMENTS.rehashPassword),
+    markEmailVerified: db.prepare<[number, string]>(STATEMENTS.markEmailVerified),
+    changeEmail: db.prepare<[string, number, string]>(STATEMENTS.changeEmail),
   };
 
   return {
@@ -21,6 +23,7 @@ export function createSqliteUserStore(db: Database): UserStore {
       const row: UserRow = {
         id: user.id,
         email: user.email,
+        email_verified: user.emailVerified === true ? 1 : 0,
         name: user.name,
         role: user.role,
         password_hash: user.passwordHash,
@@ -54,6 +57,21 @@ export function createSqliteUserStore(db: Database): UserStore {
 
     async rehashPassword(userId, currentHash, newHash, now) {
       return sql.rehashPassword.run(newHash, now.getTime(), userId, currentHash).changes === 1;
+    },
+
+    async markEmailVerified(userId, now) {
+      return sql.markEmailVerified.run(now.getTime(), userId).changes === 1;
+    },
+
+    async changeEmail(userId, newEmail, now) {
+      try {
+        return sql.changeEmail.run(newEmail, now.getTime(), userId).changes === 1
+          ? 'changed'
+          : 'unknown';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'email-taken';
+        throw error;
+      }
     },
   };
 }

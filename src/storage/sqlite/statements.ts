@@ -1,8 +1,8 @@
 // Every SQL statement the adapter runs, in one place, so a test can check each one's query plan uses an index.
 
 export const STATEMENTS = {
-  insertUser: `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at, password_changed_at, deleted_at)
-    VALUES (@id, @email, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
+  insertUser: `INSERT INTO users (id, email, email_verified, name, role, password_hash, created_at, updated_at, password_changed_at, deleted_at)
+    VALUES (@id, @email, @email_verified, @name, @role, @password_hash, @created_at, @updated_at, @password_changed_at, @deleted_at)`,
   liveUserByEmail: 'SELECT * FROM users WHERE email = ? AND deleted_at IS NULL',
   liveUserById: 'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
   updatePasswordHash: `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?
@@ -11,6 +11,24 @@ export const STATEMENTS = {
     WHERE id = ? AND password_hash = ? AND deleted_at IS NULL`,
   softDeleteUser:
     'UPDATE users SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+  // updated_at moves only when the flag does, so a repeated mark changes nothing.
+  markEmailVerified: `UPDATE users SET updated_at = CASE email_verified WHEN 1 THEN updated_at ELSE ? END,
+    email_verified = 1 WHERE id = ? AND deleted_at IS NULL`,
+  // The live-email index makes this atomic against every other claim on the address.
+  changeEmail: `UPDATE users SET email = ?, email_verified = 1, updated_at = ?
+    WHERE id = ? AND deleted_at IS NULL`,
+  // One-time tokens (sqlite-one-time-token-store.ts): issuing supersedes the unused ones of the user and purpose.
+  supersedeOneTimeTokens: `UPDATE one_time_tokens SET superseded_at = ?
+    WHERE user_id = ? AND purpose = ? AND used_at IS NULL AND superseded_at IS NULL`,
+  insertOneTimeToken: `INSERT INTO one_time_tokens (id, purpose, user_id, email, token_hash, created_at, expires_at, used_at, superseded_at)
+    VALUES (@id, @purpose, @user_id, @email, @token_hash, @created_at, @expires_at, NULL, NULL)`,
+  // The compare-and-set of consuming: only a consumable token is marked, and the row comes back with the mark.
+  consumeOneTimeToken: `UPDATE one_time_tokens SET used_at = ?
+    WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?
+    RETURNING *`,
+  oneTimeTokenByHash: 'SELECT * FROM one_time_tokens WHERE token_hash = ?',
+  sweepOneTimeTokens: `DELETE FROM one_time_tokens WHERE rowid IN
+    (SELECT rowid FROM one_time_tokens WHERE expires_at < ? LIMIT ?)`,
   insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)
     VALUES (@id, @user_id, @created_at, @last_used_at, @expires_at, @revoked_at, @revoked_reason, @user_agent, @ip)`,
   liveSession: 'SELECT * FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?',
