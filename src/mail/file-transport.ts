@@ -1,6 +1,7 @@
 // Development's zero-setup transport: each mail becomes an .eml file under MAIL_DIR (./data/mail), so a fresh clone
-// can follow a reset link with no mail server. The files hold live links: the folder is created private (0700) and
-// each file readable by its owner only (0600). The log names the file, never what is in it.
+// can follow a reset link with no mail server, and a .txt beside it with the text as written (the .eml wraps a long
+// link in quoted-printable, which a text editor shows mangled). The files hold live links: the folder is created
+// private (0700) and each file readable by its owner only (0600). The log names the files, never what is in them.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -45,7 +46,10 @@ export function createFileTransport({
       const stamp = new Date(clock.now()).toISOString().replaceAll(':', '-');
       const file = join(dir, `${stamp}-${mailId}.eml`);
       await writeFile(file, rendered.message as Buffer, { mode: 0o600, flag: 'wx' });
-      logger.info({ mailId, kind: message.kind, file }, 'mail written to a file');
+      const textFile = join(dir, `${stamp}-${mailId}.txt`);
+      const readable = `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}`;
+      await writeFile(textFile, readable, { mode: 0o600, flag: 'wx' });
+      logger.info({ mailId, kind: message.kind, file, textFile }, 'mail written to a file');
     },
     close() {
       composer.close();

@@ -41,13 +41,18 @@ afterEach(async () => {
 });
 
 describe('the file transport', () => {
-  it('when a mail is sent, then one .eml file named by time and id parses back to it', async () => {
+  it('when a mail is sent, then one .eml file named by time and id parses back to it, and a .txt beside it reads as written', async () => {
     const mailId = randomUUID();
 
     await transport().send(message, { mailId });
 
     const files = await readdir(dir);
-    expect(files).toEqual([`2026-03-01T12-00-00.000Z-${mailId}.eml`]);
+    expect(files.sort()).toEqual([
+      `2026-03-01T12-00-00.000Z-${mailId}.eml`,
+      `2026-03-01T12-00-00.000Z-${mailId}.txt`,
+    ]);
+    const readable = await readFile(join(dir, files[1] ?? ''), 'utf8');
+    expect(readable).toBe(`To: alice@example.com\nSubject: ${message.subject}\n\n${message.text}`);
     const parsed = await simpleParser(await readFile(join(dir, files[0] ?? '')));
     expect(parsed.subject).toBe(message.subject);
     expect(parsed.text?.trim()).toBe(message.text);
@@ -63,8 +68,9 @@ describe('the file transport', () => {
     await transport().send(message, { mailId });
 
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
-    const [file] = await readdir(dir);
-    expect((await stat(join(dir, file ?? ''))).mode & 0o777).toBe(0o600);
+    for (const file of await readdir(dir)) {
+      expect((await stat(join(dir, file))).mode & 0o777).toBe(0o600);
+    }
   });
 
   it('when a mail is written, then the log names the file, the id and the kind, and none of the content', async () => {
@@ -72,7 +78,7 @@ describe('the file transport', () => {
 
     await transport().send(message, { mailId });
 
-    const [file] = await readdir(dir);
+    const [file, textFile] = (await readdir(dir)).sort();
     expect(logs.lines).toEqual([
       expect.objectContaining({
         level: 'info',
@@ -80,6 +86,7 @@ describe('the file transport', () => {
         mailId,
         kind: 'password_reset',
         file: join(dir, file ?? ''),
+        textFile: join(dir, textFile ?? ''),
       }),
     ]);
     for (const content of [TOKEN, 'alice', 'Reset your password', 'reset-password']) {
@@ -93,7 +100,7 @@ describe('the file transport', () => {
     await sender.send(message, { mailId: randomUUID() });
     await sender.send({ ...message, subject: 'Second' }, { mailId: randomUUID() });
 
-    expect(await readdir(dir)).toHaveLength(2);
+    expect(await readdir(dir)).toHaveLength(4);
   });
 
   it('when the folder cannot be made, then the send fails, and a later one succeeds once it can', async () => {
@@ -106,6 +113,6 @@ describe('the file transport', () => {
 
     await rm(join(root, 'data'));
     await sender.send(message, { mailId: randomUUID() });
-    expect(await readdir(dir)).toHaveLength(1);
+    expect(await readdir(dir)).toHaveLength(2);
   });
 });
