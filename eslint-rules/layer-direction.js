@@ -14,6 +14,8 @@ export const LAYERS = [
   ['mail'],
   ['http'],
   ['auth', 'probes'],
+  // Account recovery builds on auth's password rules, login lock and client context.
+  ['recovery'],
   ['openapi'],
   ['app.ts'],
   ['server'],

@@ -23,6 +23,7 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { docsSection } from './openapi/docs-operations.js';
 import { probesSection } from './probes/probe-operations.js';
+import { createRecoveryFeature } from './recovery/recovery-feature.js';
 import type { Stores } from './storage/ports/stores.js';
 import { withSessionCache } from './storage/session-cache.js';
 
@@ -68,18 +69,21 @@ function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics 
     clock: deps.clock,
     ttlMs: config.session.cacheTtlMs,
   });
+  const featureDeps = {
+    config,
+    stores,
+    clock: deps.clock,
+    hasher: deps.hasher,
+    counters,
+    metrics,
+    audit: createAuditLog(deps.logger, metrics),
+  };
   const features = [
-    createAuthFeature({
-      config,
-      stores,
-      clock: deps.clock,
-      hasher: deps.hasher,
-      counters,
-      metrics,
-      audit: createAuditLog(deps.logger, metrics),
-    }),
+    createAuthFeature(featureDeps),
+    createRecoveryFeature(featureDeps),
     probesSection({
       stores,
+      clock: deps.clock,
       counters,
       sharedCounters: deps.sharedCounters ?? false,
       metrics,

@@ -6,6 +6,8 @@ import { createBcryptHasher } from './auth/passwords/password-hasher.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
 import { createLogger } from './observability/logger.js';
+import { startOutboxDelivery } from './mail/outbox-delivery.js';
+import { createAuditLog } from './observability/audit-log.js';
 import { createMetrics } from './observability/metrics.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
 import { describeRedisUrl } from './limits/redis-connection.js';
@@ -55,6 +57,15 @@ async function main(): Promise<void> {
       logger,
     });
     const lifecycle: Lifecycle = { shuttingDown: false };
+    const metrics = createMetrics({ processMetrics: true });
+    const mail = startOutboxDelivery({
+      settings: config.mail,
+      outbox: stores.mailOutbox,
+      clock: systemClock,
+      logger,
+      audit: createAuditLog(logger, metrics),
+      metrics,
+    });
     const app = createApp({
       config,
       stores,
@@ -63,7 +74,7 @@ async function main(): Promise<void> {
       hasher: createBcryptHasher(config.passwords.bcryptRounds),
       counters,
       sharedCounters: config.redis !== undefined,
-      metrics: createMetrics({ processMetrics: true }),
+      metrics,
       lifecycle,
     });
     // Before listening: building zxcvbn's dictionaries would otherwise hold the first registration's event loop.
@@ -77,7 +88,7 @@ async function main(): Promise<void> {
       logger,
       deadlineMs: config.http.shutdownTimeoutMs,
       closeResources: async () => {
-        await sweeper.stop();
+        await Promise.all([sweeper.stop(), mail.stop()]);
         await Promise.all([stores.close(), counters.close()]);
       },
     });

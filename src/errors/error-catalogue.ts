@@ -16,6 +16,10 @@ export const ERROR_CATALOGUE = {
   },
   SESSION_REVOKED: { status: 401, message: 'The session has ended; sign in again.' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect.' },
+  RESET_TOKEN_INVALID: {
+    status: 400,
+    message: 'The reset link is invalid, used or expired; ask for a new one.',
+  },
   CSRF_CHECK_FAILED: {
     status: 403,
     message:

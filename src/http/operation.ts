@@ -56,7 +56,7 @@ export interface Guard {
 }
 
 export type SuccessAnswer =
-  | { status: 200 | 201; description: string; json: z.ZodType }
+  | { status: 200 | 201 | 202; description: string; json: z.ZodType }
   | { status: 200; description: string; mediaTypes: readonly [string, ...string[]] };
 
 interface OperationFields {

@@ -14,5 +14,7 @@ export type AuditEvent =
   | 'logout_all'
   | 'session.revoked'
   | 'password.changed'
+  | 'password.forgot'
+  | 'password.reset'
   | 'account.deleted'
   | 'mail.dead';

@@ -73,7 +73,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
   for (const outcome of ['rotated', 'grace']) refreshes.labels(outcome).inc(0);
   for (const scope of ['untrusted', 'device', 'session']) lockouts.labels(scope).inc(0);
   for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
-  for (const limit of ['login', 'register', 'refresh', 'api']) rateLimited.labels(limit).inc(0);
+  for (const limit of ['login', 'register', 'refresh', 'api', 'forgot', 'reset']) {
+    rateLimited.labels(limit).inc(0);
+  }
 
   /** The counter (with its labels) each audit event adds one to. */
   const counterFor: Partial<

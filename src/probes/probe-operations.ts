@@ -6,7 +6,7 @@ import { defineOperation, type ApiSection } from '../http/operation.js';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsTokenGuard } from './metrics-token-guard.js';
 import { healthResponse, readyResponse } from './probe-responses.js';
-import { checkReadiness, type ReadinessDeps } from './readiness.js';
+import { checkReadiness, outboxBacklog, type ReadinessDeps } from './readiness.js';
 
 export interface ProbeDeps extends ReadinessDeps {
   metrics: Metrics;
@@ -48,15 +48,18 @@ export function probesSection(deps: ProbeDeps): ApiSection {
       success: { status: 200, description: 'Ready to serve.', json: readyResponse },
       errors: ['SERVICE_UNAVAILABLE'],
       handle: async (_input, _req, res) => {
-        const checks = await checkReadiness(deps);
+        const [checks, mail] = await Promise.all([checkReadiness(deps), outboxBacklog(deps)]);
         const down = Object.entries(checks).filter(([, state]) => state === 'unavailable');
-        if (down.length > 0) {
+        if (down.length > 0 || mail === undefined) {
           throw new AppError('SERVICE_UNAVAILABLE', {
             message: 'Not ready: a dependency does not answer.',
-            details: down.map(([path]) => ({ path, message: 'does not answer' })),
+            details: (down.length > 0 ? down.map(([path]) => path) : ['store']).map((path) => ({
+              path,
+              message: 'does not answer',
+            })),
           });
         }
-        res.json({ success: true, data: { status: 'ready', checks } });
+        res.json({ success: true, data: { status: 'ready', checks, mail } });
       },
     }),
     defineOperation({

@@ -17,5 +17,17 @@ export const readyResponse = z.object({
       store: checkState,
       redis: checkState.describe('`not configured` when the counters live in this process.'),
     }),
+    mail: z
+      .object({
+        pending: z.int().min(0).describe('Mails waiting in the outbox.'),
+        oldestPendingSeconds: z
+          .int()
+          .min(0)
+          .nullable()
+          .describe('How long the oldest of them has waited; null when none waits.'),
+      })
+      .describe(
+        'The mail outbox: waiting mail (a mail server down) does not make the instance unready.',
+      ),
   }),
 });

@@ -31,7 +31,29 @@ describe('GET /health and GET /ready', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       success: true,
-      data: { status: 'ready', checks: { store: 'ok', redis: 'not configured' } },
+      data: {
+        status: 'ready',
+        checks: { store: 'ok', redis: 'not configured' },
+        mail: { pending: 0, oldestPendingSeconds: null },
+      },
+    });
+  });
+
+  it('when mail waits in the outbox, then /ready stays 200 and says how many and for how long', async () => {
+    const { app, clock } = buildTestApp();
+    await request(app).post('/api/auth/password/forgot').send({ email: 'nobody@example.com' });
+    await request(app)
+      .post('/api/auth/register')
+      .send({ email: 'ada@example.com', password: 'Analytical-Engine-1843!', name: 'Ada' });
+    await request(app).post('/api/auth/password/forgot').send({ email: 'ada@example.com' });
+    clock.advance('90s');
+
+    const ready = await request(app).get('/ready');
+
+    expect(ready.status).toBe(200);
+    expect((ready.body as { data: { mail: unknown } }).data.mail).toEqual({
+      pending: 1,
+      oldestPendingSeconds: 90,
     });
   });
 

@@ -9,7 +9,7 @@ import {
   type PasswordHasher,
 } from '../../src/auth/passwords/password-hasher.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { CounterStore } from '../../src/limits/counter-store.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
@@ -36,6 +36,8 @@ export interface TestApp {
   writes: StoreWrites;
   clock: FakeClock;
   logs: LogCapture;
+  /** The logger the app writes to (into `logs`), for parts a test builds beside the app. */
+  logger: Logger;
   hasher: PasswordHasher;
   lifecycle: Lifecycle;
   /** The API document of this app: rendered from the operation tables it serves. */
@@ -89,6 +91,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     writes,
     clock,
     logs,
+    logger,
     hasher,
     lifecycle,
     document: documentOfApp,

@@ -15,6 +15,7 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogu
 import { createRefreshTokenTransport } from '../../src/auth/refresh-token-transport.js';
 import type { OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
+import { forgotPasswordBody, resetPasswordBody } from '../../src/recovery/recovery-schemas.js';
 import { servedRoutes } from '../helpers/app-routes.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -78,6 +79,8 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       logoutAll: emptyBody,
       changePassword: changePasswordBody,
       deleteAccount: deleteAccountBody,
+      forgotPassword: forgotPasswordBody,
+      resetPassword: resetPasswordBody,
     };
     const bodies = Object.fromEntries(
       operationsOf(document)
@@ -127,7 +130,7 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       .map(([, , operation]) => operation.responses['429'])
       .filter((response) => response !== undefined);
 
-    expect(tooMany).toHaveLength(10);
+    expect(tooMany).toHaveLength(12);
     for (const response of tooMany) {
       expect(Object.keys(response.headers ?? {})).toEqual(
         expect.arrayContaining(['RateLimit', 'RateLimit-Policy', 'Retry-After']),

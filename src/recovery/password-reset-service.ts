@@ -1,0 +1,102 @@
+// Password reset (DESIGN section 8): a link mailed on request, answered the same for every address, and the reset
+// itself, which ends every session, verifies the address the link reached, clears the account's login lock and
+// tells the owner.
+import { randomUUID } from 'node:crypto';
+import { accountSubject, type LoginThrottle } from '../auth/login-throttle.js';
+import type { ClientContext } from '../auth/client-context.js';
+import type { PasswordHasher } from '../auth/passwords/password-hasher.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors/app-error.js';
+import type { MailQueue } from '../mail/mail-queue.js';
+import type { AuditLog } from '../observability/audit-log.js';
+import type { OneTimeTokenStore } from '../storage/ports/one-time-token-store.js';
+import type { SessionStore } from '../storage/ports/session-store.js';
+import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
+import type { MailCooldown } from './mail-cooldown.js';
+import { hashOneTimeToken, isOneTimeTokenOf, newOneTimeToken } from './one-time-token.js';
+import { passwordChangedMail, passwordResetMail } from './recovery-mails.js';
+
+export interface PasswordResetDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  oneTimeTokens: OneTimeTokenStore;
+  hasher: PasswordHasher;
+  mail: MailQueue;
+  cooldown: MailCooldown;
+  throttle: LoginThrottle;
+  clock: Clock;
+  audit: AuditLog;
+  appUrl: string;
+  ttlSeconds: number;
+}
+
+export interface PasswordResetService {
+  /** Mails a reset link when the address has a live account and is not cooled down; says nothing either way. */
+  requestReset(email: string, client: ClientContext): Promise<void>;
+  /** Sets the new password with a valid link; throws RESET_TOKEN_INVALID for any other. */
+  resetPassword(
+    input: { token: string; newPassword: string },
+    client: ClientContext,
+  ): Promise<void>;
+}
+
+const PURPOSE = 'password_reset' as const;
+/** The "your password was changed" notice stays worth sending for a week. */
+const NOTICE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+export function createPasswordResetService(deps: PasswordResetDeps): PasswordResetService {
+  const { users, sessions, oneTimeTokens, hasher, mail, clock, audit } = deps;
+  const now = () => new Date(clock.now());
+
+  async function mailResetLink(user: UserRecord): Promise<void> {
+    const createdAt = now();
+    const expiresAt = new Date(createdAt.getTime() + deps.ttlSeconds * 1000);
+    const { token, tokenHash } = newOneTimeToken(PURPOSE);
+    const record = {
+      id: randomUUID(),
+      purpose: PURPOSE,
+      userId: user.id,
+      email: user.email,
+      tokenHash,
+    };
+    await oneTimeTokens.issueOneTimeToken({ ...record, createdAt, expiresAt }, createdAt);
+    await mail.queue(passwordResetMail(user.email, deps.appUrl, token, deps.ttlSeconds), expiresAt);
+  }
+
+  /** The live account a consumed link belongs to, still at the address the link was mailed to. */
+  async function accountOfLink(token: string): Promise<UserRecord> {
+    const consumed = isOneTimeTokenOf(PURPOSE, token)
+      ? await oneTimeTokens.consumeOneTimeToken(hashOneTimeToken(token), PURPOSE, now())
+      : { outcome: 'unknown' as const };
+    if (consumed.outcome !== 'consumed') throw new AppError('RESET_TOKEN_INVALID');
+    const user = await users.findLiveUserByEmail(consumed.token.email);
+    if (user?.id !== consumed.token.userId) throw new AppError('RESET_TOKEN_INVALID');
+    return user;
+  }
+
+  return {
+    async requestReset(email, client) {
+      // Counted for every address, before the lookup, so known and unknown ones cost alike.
+      const allowed = await deps.cooldown.allows(PURPOSE, email);
+      const user = await users.findLiveUserByEmail(email);
+      const sent = user !== undefined && allowed;
+      if (sent) await mailResetLink(user);
+      audit.record('password.forgot', { email, sent, ...client });
+    },
+
+    async resetPassword({ token, newPassword }, client) {
+      const user = await accountOfLink(token);
+      const at = now();
+      await users.updatePasswordHash(user.id, await hasher.hash(newPassword), at);
+      await sessions.revokeUserSessions(user.id, 'password_reset', at);
+      // The link reached this address: it is the owner's.
+      await users.markEmailVerified(user.id, at);
+      await deps.throttle.clear(accountSubject(user.email), 'untrusted');
+      await mail.queue(
+        passwordChangedMail(user.email),
+        new Date(at.getTime() + NOTICE_LIFETIME_MS),
+      );
+      audit.record('password.reset', { userId: user.id, ...client });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The words of each recovery mail. Links come from APP_URL only (never a request's Host), and carry the token in the
+// fragment, which browsers send to no server and put in no Referer.
+import type { MailMessage } from '../mail/mail-message.js';
+
+const minutesOf = (seconds: number) => Math.round(seconds / 60);
+
+export function passwordResetMail(
+  to: string,
+  appUrl: string,
+  token: string,
+  ttlSeconds: number,
+): MailMessage {
+  const link = `${appUrl}/reset-password#token=${token}`;
+  return {
+    kind: 'password_reset',
+    to,
+    subject: 'Reset your password',
+    text:
+      `Someone asked to reset the password of the account with this address.\n\n` +
+      `To choose a new password, open this link within ${String(minutesOf(ttlSeconds))} minutes:\n\n${link}\n\n` +
+      'The link works once. If you did not ask for this, ignore this mail: your password stays as it is.\n',
+  };
+}
+
+export function passwordChangedMail(to: string): MailMessage {
+  return {
+    kind: 'password_changed',
+    to,
+    subject: 'Your password was changed',
+    text:
+      'The password of the account with this address was just reset, and every device signed in to it was ' +
+      'signed out.\n\nIf this was not you, reset your password again at once and check your mailbox for ' +
+      'forwarding rules you did not make.\n',
+  };
+}
