@@ -18,6 +18,7 @@ import { apiSecurityHeaders, corsPolicy, transportSecurity } from './http/securi
 import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js';
 import { readSocketFactsUnlessProxied } from './http/socket-facts.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
+import { MAIL_KINDS } from './mail/mail-message.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
 export function assembleApp(deps: AppDeps): AssembledApp {
   const counters = deps.counters ?? createMemoryCounterStore(deps.clock);
   const metrics = deps.metrics ?? createMetrics({ processMetrics: false });
+  // Every kind of mail this app may queue has its delivery series from the start, so alerts see them at 0.
+  metrics.declareMailKinds(MAIL_KINDS);
   const sections = apiSections({ ...deps, counters, metrics });
   return { app: appServing({ ...deps, metrics }, sections), sections };
 }

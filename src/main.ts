@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     const sweeper = startExpirySweeper({
       sessions: stores.sessions,
       oneTimeTokens: stores.oneTimeTokens,
+      mailOutbox: stores.mailOutbox,
       clock: systemClock,
       logger,
     });

@@ -1,16 +1,22 @@
-// Periodically deletes expired refresh tokens, sessions and one-time tokens, in bounded batches with a yield between
-// them, so a backlog of millions of rows never holds the event loop for long.
+// Periodically deletes expired refresh tokens, sessions and one-time tokens, and outbox mail finished (sent or dead)
+// a week ago, in bounded batches with a yield between them, so a backlog of millions of rows never holds the event
+// loop for long.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
+import type { MailOutbox } from './ports/mail-outbox.js';
 import type { OneTimeTokenStore } from './ports/one-time-token-store.js';
 import type { SessionStore, SweepResult } from './ports/session-store.js';
 
-export type ExpirySweepResult = SweepResult & { oneTimeTokens: number };
+export type ExpirySweepResult = SweepResult & { oneTimeTokens: number; finishedMails: number };
+
+/** How long a sent or dead mail's record (kind, state, attempts, last error; its body is long gone) is kept. */
+const FINISHED_MAIL_KEPT_MS = 7 * 24 * 3600 * 1000;
 
 export interface ExpirySweeperOptions {
   sessions: Pick<SessionStore, 'sweepExpired'>;
   oneTimeTokens: Pick<OneTimeTokenStore, 'sweepExpiredOneTimeTokens'>;
+  mailOutbox: Pick<MailOutbox, 'sweepFinishedMails'>;
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
@@ -25,7 +31,8 @@ export interface ExpirySweeper {
 }
 
 export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
-  const { sessions, oneTimeTokens, clock, logger, intervalMs = 60_000, batchSize = 1000 } = options;
+  const { sessions, oneTimeTokens, mailOutbox, clock, logger } = options;
+  const { intervalMs = 60_000, batchSize = 1000 } = options;
   let stopped = false;
   let running: Promise<unknown> | undefined;
 
@@ -38,7 +45,7 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
   }
 
   async function sweep(): Promise<ExpirySweepResult> {
-    const removed = { refreshTokens: 0, sessions: 0, oneTimeTokens: 0 };
+    const removed = { refreshTokens: 0, sessions: 0, oneTimeTokens: 0, finishedMails: 0 };
     await untilShort(async (now) => {
       const batch = await sessions.sweepExpired(now, batchSize);
       removed.refreshTokens += batch.refreshTokens;
@@ -50,6 +57,12 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
       removed.oneTimeTokens += swept;
       return swept >= batchSize;
     });
+    await untilShort(async (now) => {
+      const before = new Date(now.getTime() - FINISHED_MAIL_KEPT_MS);
+      const swept = await mailOutbox.sweepFinishedMails(before, batchSize);
+      removed.finishedMails += swept;
+      return swept >= batchSize;
+    });
     return removed;
   }
 
@@ -57,7 +70,7 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
     if (running) return;
     running = sweep()
       .then((removed) => {
-        if (removed.refreshTokens + removed.sessions + removed.oneTimeTokens > 0) {
+        if (Object.values(removed).some((count) => count > 0)) {
           logger.info({ removed }, 'expired records swept');
         }
       })

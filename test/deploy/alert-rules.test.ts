@@ -196,6 +196,8 @@ describe('deploy/alerts.yml', () => {
     expect(selected('http_request_duration_seconds_count', 'status=~5..')).toBe(true);
     expect(selected('http_request_duration_seconds_bucket', 'route=/api/auth/login')).toBe(true);
     expect(selected('up', `job=${jobName}`)).toBe(true);
+    expect(selected('auth_mail_sent_total', 'result=dead')).toBe(true);
+    expect(selected('auth_mail_outbox_pending')).toBe(true);
   });
 
   it('when the app has served a login, then every metric and exact label value the rules select is in /metrics', async () => {

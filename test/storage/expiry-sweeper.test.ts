@@ -40,6 +40,18 @@ function fakeTokenStore(batches: number[] = []) {
   return { store, calls };
 }
 
+/** An outbox that answers its sweep of finished mail with `batches` in turn (then 0), recording each call. */
+function fakeOutbox(batches: number[] = []) {
+  const calls: Array<{ before: Date; limit: number }> = [];
+  const store = {
+    sweepFinishedMails(before: Date, limit: number): Promise<number> {
+      calls.push({ before, limit });
+      return Promise.resolve(batches[calls.length - 1] ?? 0);
+    },
+  };
+  return { store, calls };
+}
+
 function start(
   store: ReturnType<typeof fakeStore>['store'],
   options: {
@@ -47,11 +59,13 @@ function start(
     intervalMs?: number;
     logger?: Logger;
     oneTimeTokens?: ReturnType<typeof fakeTokenStore>['store'];
+    mailOutbox?: ReturnType<typeof fakeOutbox>['store'];
   } = {},
 ): ExpirySweeper {
   const sweeper = startExpirySweeper({
     sessions: store,
     oneTimeTokens: fakeTokenStore().store,
+    mailOutbox: fakeOutbox().store,
     clock,
     logger: silentLogger,
     ...options,
@@ -75,7 +89,7 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(4);
-    expect(removed).toEqual({ refreshTokens: 11, sessions: 5, oneTimeTokens: 0 });
+    expect(removed).toEqual({ refreshTokens: 11, sessions: 5, oneTimeTokens: 0, finishedMails: 0 });
   });
 
   it('when only the sessions batch comes back full, then sweep takes another batch', async () => {
@@ -85,7 +99,7 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(2);
-    expect(removed).toEqual({ refreshTokens: 1, sessions: 5, oneTimeTokens: 0 });
+    expect(removed).toEqual({ refreshTokens: 1, sessions: 5, oneTimeTokens: 0, finishedMails: 0 });
   });
 
   it('when the first batch is short, then sweep calls the store once', async () => {
@@ -94,6 +108,7 @@ describe('expiry sweeper', () => {
       refreshTokens: 2,
       sessions: 0,
       oneTimeTokens: 0,
+      finishedMails: 0,
     });
     expect(calls).toHaveLength(1);
   });
@@ -104,7 +119,7 @@ describe('expiry sweeper', () => {
     const removed = await start(store, { batchSize: 3, oneTimeTokens: tokens.store }).sweep();
     expect(tokens.calls).toHaveLength(3);
     expect(calls).toHaveLength(1);
-    expect(removed).toEqual({ refreshTokens: 1, sessions: 0, oneTimeTokens: 8 });
+    expect(removed).toEqual({ refreshTokens: 1, sessions: 0, oneTimeTokens: 8, finishedMails: 0 });
   });
 
   it("when one-time tokens are swept, then each batch is limited to the batch size and stamped with the clock's time", async () => {
@@ -114,6 +129,21 @@ describe('expiry sweeper', () => {
       { now: new Date(FIXED_MS), limit: 5 },
       { now: new Date(FIXED_MS), limit: 5 },
     ]);
+  });
+
+  it('when finished mail is swept, then what finished over a week ago goes, in batches until one is short', async () => {
+    const outbox = fakeOutbox([2, 2, 1]);
+
+    const removed = await start(fakeStore([]).store, {
+      batchSize: 2,
+      mailOutbox: outbox.store,
+    }).sweep();
+
+    expect(removed.finishedMails).toBe(5);
+    expect(outbox.calls).toHaveLength(3);
+    for (const call of outbox.calls) {
+      expect(call).toEqual({ before: new Date(FIXED_MS - 7 * 24 * 3600 * 1000), limit: 2 });
+    }
   });
 
   it("when sweeping, then every batch is limited to the batch size and stamped with the clock's time", async () => {
