@@ -81,9 +81,11 @@ function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics 
     metrics,
     audit: createAuditLog(deps.logger, metrics),
   };
+  const recovery = createRecoveryFeature(featureDeps);
+  const auth = createAuthFeature({ ...featureDeps, onRegistered: recovery.onRegistered });
   const features = [
-    createAuthFeature(featureDeps),
-    createRecoveryFeature(featureDeps),
+    auth.section,
+    recovery.section(auth.checks),
     probesSection({
       stores,
       clock: deps.clock,

@@ -1,9 +1,10 @@
 // Assembles the auth feature from the app's dependencies: services over the stores, controllers, the refresh-token
-// transport the configuration chose, and the operation tables with their rate limits and guards.
+// transport the configuration chose, and the operation tables with their rate limits and guards. Features above auth
+// get what they need of it from here (the Bearer guards), and hook into registration without auth knowing them.
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import type { ApiSection } from '../http/operation.js';
+import type { ApiSection, Guard } from '../http/operation.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -21,7 +22,7 @@ import {
   sessionSchema,
   tokenPairSchema,
 } from './auth-responses.js';
-import { createAuthService } from './auth-service.js';
+import { createAuthService, type RegistrationHook } from './auth-service.js';
 import { createDeviceCookie } from './device-cookie.js';
 import { createDeviceTokens } from './device-tokens.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -42,9 +43,23 @@ export interface AuthFeatureDeps {
   counters: CounterStore;
   metrics: Metrics;
   audit: AuditLog;
+  onRegistered?: RegistrationHook;
 }
 
-export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
+/** What features above auth build on: the checks of a signed-in caller. */
+export interface SignedInChecks {
+  /** A Bearer access token of a live session, required. */
+  signedIn: Guard;
+  /** The same check when a Bearer token is sent; a request without one passes unauthenticated. */
+  signedInIfPresented: Guard;
+}
+
+export interface AuthFeature {
+  section: ApiSection;
+  checks: SignedInChecks;
+}
+
+export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
   const { config, clock, hasher, audit, counters, metrics } = deps;
   const { users, sessions } = deps.stores;
   const throttle = createLoginThrottle(counters, config.limits.loginThrottleFailures, clock);
@@ -61,24 +76,31 @@ export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
     devices: createDeviceTokens(config.jwt.refreshSecret),
     sessionMaxAgeSeconds: config.session.maxAgeSeconds,
     reuseGraceSeconds: config.refreshTokens.reuseGraceSeconds,
+    requireEmailVerification: config.recovery.requireEmailVerification,
+    ...(deps.onRegistered ? { onRegistered: deps.onRegistered } : {}),
   });
   const account = createAccountService({ users, sessions, hasher, clock, audit, verifyPassword });
   const transport = createRefreshTokenTransport(config);
   const limits = createAuthRateLimits(config.limits, { counters, clock, metrics });
+  const checks = {
+    signedIn: accessTokenGuard(auth),
+    signedInIfPresented: accessTokenGuard(auth, { optional: true }),
+  };
 
-  return {
+  const section: ApiSection = {
     tags: [SIGN_IN_TAG, ACCOUNT_TAG],
     operations: [
       ...accountOperations({
         controller: createAccountController(account, transport),
         limits,
         transport,
-        signedIn: accessTokenGuard(auth),
+        signedIn: checks.signedIn,
       }),
       ...signInOperations({
         controller: createAuthController(auth, transport, createDeviceCookie(config)),
         limits,
         transport,
+        requireEmailVerification: config.recovery.requireEmailVerification,
       }),
     ],
     schemaNames: new Map<z.ZodType, string>([
@@ -89,6 +111,7 @@ export function createAuthFeature(deps: AuthFeatureDeps): ApiSection {
     ]),
     notes: [transportNote(transport)],
   };
+  return { section, checks };
 }
 
 /** What the API document says about where refresh tokens travel on this server. */

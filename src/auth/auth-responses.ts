@@ -17,6 +17,11 @@ export const publicUserSchema = z
   .object({
     id: z.uuid(),
     email: z.string().describe('Trimmed, NFC-normalized and lower-cased.'),
+    emailVerified: z
+      .boolean()
+      .describe(
+        'Whether a link mailed to `email` was opened (or a password reset went through it).',
+      ),
     name: z.string(),
     role: z.enum(['user', 'admin']),
     createdAt: timestamp,

@@ -27,7 +27,18 @@ export interface AuthServiceDeps {
   sessionMaxAgeSeconds: number;
   /** Seconds after a rotation during which the rotated token still gets a pair (two tabs refreshing at once). */
   reuseGraceSeconds: number;
+  /** Whether sign-in needs a verified address (REQUIRE_EMAIL_VERIFICATION). */
+  requireEmailVerification: boolean;
+  /** What a feature above auth does with each new account (recovery mails it a verification link). */
+  onRegistered?: RegistrationHook;
 }
+
+/**
+ * Called once the account exists, in the registration's request. It runs before the answer, so what it stores (the
+ * queued mail) is stored when the client hears 201; if it fails, the registration answers the error although the
+ * account exists, and the client can ask for the mail again (the resend route).
+ */
+export type RegistrationHook = (user: UserRecord, client: ClientContext) => Promise<void>;
 
 export interface AuthService {
   register(input: RegisterInput, client: ClientContext): Promise<UserRecord>;
@@ -71,6 +82,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     const access = tokens.issueAccessToken({
       ...owner,
       role: user.role,
+      emailVerified: user.emailVerified,
       notAfter: session.expiresAt,
     });
     return toTokenPair(access, refresh);
@@ -115,6 +127,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       });
       if (created.outcome === 'email-taken') throw new AppError('EMAIL_TAKEN');
       audit.record('register', { userId: created.user.id, ...client });
+      await deps.onRegistered?.(created.user, client);
       return created.user;
     },
 
@@ -134,6 +147,15 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         throw new AppError('INVALID_CREDENTIALS');
       }
       await rehashIfCostChanged(user, input.password);
+      // Only after the password: without it, this answer tells nobody anything about the account.
+      if (deps.requireEmailVerification && !user.emailVerified) {
+        audit.record('login.failure', {
+          email: input.email,
+          reason: 'email_not_verified',
+          ...client,
+        });
+        throw new AppError('EMAIL_NOT_VERIFIED');
+      }
       const pair = await openSession(user, client);
       audit.record('login.success', { userId: user.id, device: deviceId !== undefined, ...client });
       // A device that signed in keeps its token; any other gets one now.
@@ -176,6 +198,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const access = tokens.issueAccessToken({
         ...owner,
         role: live.user.role,
+        emailVerified: live.user.emailVerified,
         notAfter: live.session.expiresAt,
       });
       audit.record('token.refresh', { ...owner, ...client });

@@ -10,6 +10,7 @@ export function toPublicUser(user: SessionUser): PublicUser {
   return {
     id: user.id,
     email: user.email,
+    emailVerified: user.emailVerified,
     name: user.name,
     role: user.role,
     createdAt: user.createdAt.toISOString(),

@@ -25,7 +25,14 @@ export interface SignInOperationDeps {
   controller: AuthController;
   limits: AuthRateLimits;
   transport: RefreshTokenTransport;
+  /** REQUIRE_EMAIL_VERIFICATION: login then refuses an unverified account, and the document says so. */
+  requireEmailVerification: boolean;
 }
+
+const VERIFIED_ADDRESS_RULE =
+  'On this server an account must have verified its address before it signs in: the right password on an ' +
+  'unverified account is 403 EMAIL_NOT_VERIFIED (a wrong one is 401 INVALID_CREDENTIALS, as for every account, so ' +
+  'the 403 tells nothing to anyone without the password).';
 
 export function signInOperations(deps: SignInOperationDeps): Operation[] {
   const { controller, limits, transport } = deps;
@@ -86,12 +93,18 @@ export function signInOperations(deps: SignInOperationDeps): Operation[] {
       path: `${AUTH_BASE_PATH}/login`,
       operationId: 'login',
       summary: 'Sign in: open a session and get a token pair',
-      description: `Each login opens a session (one per device). ${pairDelivery}`,
+      description: [
+        `Each login opens a session (one per device). ${pairDelivery}`,
+        ...(deps.requireEmailVerification ? [VERIFIED_ADDRESS_RULE] : []),
+      ].join(' '),
       tag,
       limit: limits.login,
       request: { body: loginBody },
       success: { status: 200, description: 'Signed in.', json: tokens.login },
-      errors: ['INVALID_CREDENTIALS'],
+      errors: [
+        'INVALID_CREDENTIALS',
+        ...(deps.requireEmailVerification ? (['EMAIL_NOT_VERIFIED'] as const) : []),
+      ],
       headers: setsCookie,
       handle: controller.login,
     }),

@@ -16,9 +16,17 @@ export const ERROR_CATALOGUE = {
   },
   SESSION_REVOKED: { status: 401, message: 'The session has ended; sign in again.' },
   PASSWORD_INCORRECT: { status: 403, message: 'The password is incorrect.' },
+  EMAIL_NOT_VERIFIED: {
+    status: 403,
+    message: 'The email address of this account is not verified yet; open the link mailed to it.',
+  },
   RESET_TOKEN_INVALID: {
     status: 400,
     message: 'The reset link is invalid, used or expired; ask for a new one.',
+  },
+  VERIFY_TOKEN_INVALID: {
+    status: 400,
+    message: 'The link is invalid, used or expired; ask for a new one.',
   },
   CSRF_CHECK_FAILED: {
     status: 403,

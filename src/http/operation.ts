@@ -51,6 +51,11 @@ export interface Guard {
   readonly errors: readonly ErrorCode[];
   /** Whether its 401 answers carry a `WWW-Authenticate` challenge. */
   readonly challenges: boolean;
+  /**
+   * Whether a request without credentials passes, unauthenticated, for the handler to serve another way; credentials
+   * that are sent are still checked. The document then offers anonymous access beside the scheme.
+   */
+  readonly optional?: boolean;
   /** Request headers it requires, as OpenAPI Parameter Objects (`in: 'header'`) listed under a component name. */
   readonly headers?: ReadonlyArray<{ component: string; parameter: DocumentObject }>;
 }

@@ -16,5 +16,6 @@ export type AuditEvent =
   | 'password.changed'
   | 'password.forgot'
   | 'password.reset'
+  | 'email.verified'
   | 'account.deleted'
   | 'mail.dead';

@@ -67,15 +67,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   // Every counter starts at 0 with its labels, so alert expressions see a series before the first event.
   logins.labels('success', 'none').inc(0);
-  for (const reason of ['wrong_password', 'unknown_email', 'locked']) {
+  for (const reason of ['wrong_password', 'unknown_email', 'locked', 'email_not_verified']) {
     logins.labels('failure', reason).inc(0);
   }
   for (const outcome of ['rotated', 'grace']) refreshes.labels(outcome).inc(0);
   for (const scope of ['untrusted', 'device', 'session']) lockouts.labels(scope).inc(0);
   for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
-  for (const limit of ['login', 'register', 'refresh', 'api', 'forgot', 'reset']) {
-    rateLimited.labels(limit).inc(0);
-  }
+  const limits = ['login', 'register', 'refresh', 'api', 'forgot', 'reset', 'resend', 'verify'];
+  for (const limit of limits) rateLimited.labels(limit).inc(0);
 
   /** The counter (with its labels) each audit event adds one to. */
   const counterFor: Partial<

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/error-catalogue.js';
 import { ERROR_CODES } from '../errors/error-body.js';
-import type { DocumentObject, Operation } from '../http/operation.js';
+import type { DocumentObject, Guard, Operation } from '../http/operation.js';
 import { componentRef, requestJsonSchema, type JsonSchema } from './json-schema.js';
 import { headerRef, type HeaderComponent } from './openapi-components.js';
 
@@ -168,6 +168,12 @@ function rateLimitNote({ limit }: Operation): string | undefined {
   return `Rate limit (\`${limit.name}\`): ${limit.limit} requests ${describeWindow(limit.windowMs)} per client IP.`;
 }
 
+/** The guard's scheme; for an optional guard also `{}`, OpenAPI's "or no credentials at all". */
+const securityOf = (guard: Guard): Record<string, string[]>[] => [
+  { [guard.scheme.name]: [] },
+  ...(guard.optional === true ? [{}] : []),
+];
+
 export function toOperationObject(
   operation: Operation,
   context: OperationContext,
@@ -181,7 +187,7 @@ export function toOperationObject(
       .filter((paragraph) => paragraph !== undefined)
       .join('\n\n'),
     tags: [operation.tag],
-    ...(operation.guard ? { security: [{ [operation.guard.scheme.name]: [] }] } : {}),
+    ...(operation.guard ? { security: securityOf(operation.guard) } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body
       ? {

@@ -1,7 +1,6 @@
 // Password reset (DESIGN section 8): a link mailed on request, answered the same for every address, and the reset
 // itself, which ends every session, verifies the address the link reached, clears the account's login lock and
 // tells the owner.
-import { randomUUID } from 'node:crypto';
 import { accountSubject, type LoginThrottle } from '../auth/login-throttle.js';
 import type { ClientContext } from '../auth/client-context.js';
 import type { PasswordHasher } from '../auth/passwords/password-hasher.js';
@@ -9,17 +8,16 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { MailQueue } from '../mail/mail-queue.js';
 import type { AuditLog } from '../observability/audit-log.js';
-import type { OneTimeTokenStore } from '../storage/ports/one-time-token-store.js';
 import type { SessionStore } from '../storage/ports/session-store.js';
 import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
 import type { MailCooldown } from './mail-cooldown.js';
-import { hashOneTimeToken, isOneTimeTokenOf, newOneTimeToken } from './one-time-token.js';
-import { passwordChangedMail, passwordResetMail } from './recovery-mails.js';
+import type { OneTimeLinks } from './one-time-links.js';
+import { NOTICE_LIFETIME_MS, passwordChangedMail, passwordResetMail } from './recovery-mails.js';
 
 export interface PasswordResetDeps {
   users: UserStore;
   sessions: SessionStore;
-  oneTimeTokens: OneTimeTokenStore;
+  links: OneTimeLinks;
   hasher: PasswordHasher;
   mail: MailQueue;
   cooldown: MailCooldown;
@@ -41,36 +39,23 @@ export interface PasswordResetService {
 }
 
 const PURPOSE = 'password_reset' as const;
-/** The "your password was changed" notice stays worth sending for a week. */
-const NOTICE_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
 export function createPasswordResetService(deps: PasswordResetDeps): PasswordResetService {
-  const { users, sessions, oneTimeTokens, hasher, mail, clock, audit } = deps;
+  const { users, sessions, links, hasher, mail, clock, audit } = deps;
   const now = () => new Date(clock.now());
 
   async function mailResetLink(user: UserRecord): Promise<void> {
-    const createdAt = now();
-    const expiresAt = new Date(createdAt.getTime() + deps.ttlSeconds * 1000);
-    const { token, tokenHash } = newOneTimeToken(PURPOSE);
-    const record = {
-      id: randomUUID(),
-      purpose: PURPOSE,
-      userId: user.id,
-      email: user.email,
-      tokenHash,
-    };
-    await oneTimeTokens.issueOneTimeToken({ ...record, createdAt, expiresAt }, createdAt);
+    const owner = { userId: user.id, email: user.email };
+    const { token, expiresAt } = await links.issue(PURPOSE, owner, deps.ttlSeconds);
     await mail.queue(passwordResetMail(user.email, deps.appUrl, token, deps.ttlSeconds), expiresAt);
   }
 
   /** The live account a consumed link belongs to, still at the address the link was mailed to. */
   async function accountOfLink(token: string): Promise<UserRecord> {
-    const consumed = isOneTimeTokenOf(PURPOSE, token)
-      ? await oneTimeTokens.consumeOneTimeToken(hashOneTimeToken(token), PURPOSE, now())
-      : { outcome: 'unknown' as const };
-    if (consumed.outcome !== 'consumed') throw new AppError('RESET_TOKEN_INVALID');
-    const user = await users.findLiveUserByEmail(consumed.token.email);
-    if (user?.id !== consumed.token.userId) throw new AppError('RESET_TOKEN_INVALID');
+    const consumed = await links.consume(PURPOSE, token);
+    if (!consumed) throw new AppError('RESET_TOKEN_INVALID');
+    const user = await users.findLiveUserByEmail(consumed.email);
+    if (user?.id !== consumed.userId) throw new AppError('RESET_TOKEN_INVALID');
     return user;
   }
 

@@ -1,5 +1,9 @@
 // Account recovery (DESIGN section 8), as one feature: its operations, services and the mail they queue. It sits a
-// layer above auth, whose password rules, login lock and client context it uses.
+// layer above auth, whose password rules, login lock, client context and Bearer guards it uses. It is built in two
+// steps because the two features need each other: auth calls recovery's registration hook (a verification link for
+// every new account), and recovery's email routes check callers with auth's guards.
+import type { SignedInChecks } from '../auth/auth-feature.js';
+import type { RegistrationHook } from '../auth/auth-service.js';
 import { createLoginThrottle } from '../auth/login-throttle.js';
 import type { PasswordHasher } from '../auth/passwords/password-hasher.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +16,11 @@ import { outboxSealer } from '../mail/mail-sealer.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Stores } from '../storage/ports/stores.js';
+import { createEmailController } from './email-controller.js';
+import { EMAIL_TAG, emailOperations } from './email-operations.js';
+import { createEmailVerificationService } from './email-verification-service.js';
 import { createMailCooldown } from './mail-cooldown.js';
+import { createOneTimeLinks } from './one-time-links.js';
 import { createPasswordResetService } from './password-reset-service.js';
 import { createRecoveryController } from './recovery-controller.js';
 import { RECOVERY_TAG, recoveryOperations } from './recovery-operations.js';
@@ -27,39 +35,79 @@ export interface RecoveryFeatureDeps {
   audit: AuditLog;
 }
 
+export interface RecoveryFeature {
+  /** For the auth feature: mails each new account a link to verify its address. */
+  onRegistered: RegistrationHook;
+  /** The feature's operations, checking signed-in callers with auth's guards. */
+  section(auth: SignedInChecks): ApiSection;
+}
+
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
-export function createRecoveryFeature(deps: RecoveryFeatureDeps): ApiSection {
-  const { config, stores, clock, counters, metrics } = deps;
+export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeature {
+  const { config, stores, clock, counters, metrics, audit } = deps;
   const mail = createMailQueue({
     outbox: stores.mailOutbox,
     sealer: outboxSealer(config.mail.outboxKeys),
     clock,
   });
+  const links = createOneTimeLinks({ oneTimeTokens: stores.oneTimeTokens, clock });
+  const cooldown = createMailCooldown(counters);
+  const appUrl = config.mail.appUrl;
   const passwordReset = createPasswordResetService({
     users: stores.users,
     sessions: stores.sessions,
-    oneTimeTokens: stores.oneTimeTokens,
+    links,
     hasher: deps.hasher,
     mail,
-    cooldown: createMailCooldown(counters),
+    cooldown,
     // The login lock's counters, shared with the auth feature: a reset lifts the lock on the account.
     throttle: createLoginThrottle(counters, config.limits.loginThrottleFailures, clock),
     clock,
-    audit: deps.audit,
-    appUrl: config.mail.appUrl,
+    audit,
+    appUrl,
     ttlSeconds: config.recovery.passwordResetTtlSeconds,
+  });
+  const verification = createEmailVerificationService({
+    users: stores.users,
+    links,
+    mail,
+    cooldown,
+    clock,
+    audit,
+    appUrl,
+    ttlSeconds: config.recovery.emailVerifyTtlSeconds,
+  });
+  const window = (name: string, limit: number) => ({
+    name,
+    limit,
+    windowMs: FIFTEEN_MINUTES_MS,
   });
   const limits = createRateLimits(
     {
-      forgot: { name: 'forgot', limit: config.limits.forgot, windowMs: FIFTEEN_MINUTES_MS },
+      forgot: window('forgot', config.limits.forgot),
       // A reset hashes a password: it shares the login budget's size, in a window of its own.
-      reset: { name: 'reset', limit: config.limits.login, windowMs: FIFTEEN_MINUTES_MS },
+      reset: window('reset', config.limits.login),
+      // Asking for a verification link mails like asking for a reset link: the same size, a window of its own.
+      resend: window('resend', config.limits.forgot),
+      // Opening a link is a store write, like a reset without the hash.
+      verify: window('verify', config.limits.login),
     },
     { counters, clock, metrics },
   );
+
   return {
-    tags: [RECOVERY_TAG],
-    operations: recoveryOperations({ controller: createRecoveryController(passwordReset), limits }),
+    onRegistered: (user) => verification.mailLinkToNewAccount(user),
+    section: (auth) => ({
+      tags: [RECOVERY_TAG, EMAIL_TAG],
+      operations: [
+        ...recoveryOperations({ controller: createRecoveryController(passwordReset), limits }),
+        ...emailOperations({
+          controller: createEmailController(verification),
+          limits,
+          signedInIfPresented: auth.signedInIfPresented,
+        }),
+      ],
+    }),
   };
 }

@@ -2,17 +2,32 @@
 import { z } from 'zod';
 import { emailField, newPasswordField } from '../auth/auth-schemas.js';
 
-export const forgotPasswordBody = z.strictObject({ email: emailField });
-
-export const resetPasswordBody = z.strictObject({
-  token: z
+/** The token of a mailed link: everything after `#token=`. Its shape is checked by the service, like its worth. */
+const linkTokenField = (link: string) =>
+  z
     .string({
       error: (issue) =>
         issue.input === undefined ? 'Token is required.' : 'Token must be a string.',
     })
     .max(200, 'Token must be at most 200 characters.')
-    .describe('The token from the reset link: everything after `#token=`.'),
+    .describe(`The token from the ${link} link: everything after \`#token=\`.`);
+
+export const forgotPasswordBody = z.strictObject({ email: emailField });
+
+export const resetPasswordBody = z.strictObject({
+  token: linkTokenField('reset'),
   newPassword: newPasswordField,
 });
 
+export const verifyEmailBody = z.strictObject({ token: linkTokenField('verification') });
+
+export const resendVerificationBody = z.strictObject({
+  email: emailField
+    .optional()
+    .describe(
+      'The address to mail, when the request carries no access token (then it is required).',
+    ),
+});
+
 export type ResetPasswordInput = z.output<typeof resetPasswordBody>;
+export type ResendVerificationInput = z.output<typeof resendVerificationBody>;

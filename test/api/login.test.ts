@@ -38,6 +38,7 @@ describe('POST /api/auth/login', () => {
     expect(data.user).toEqual({
       id: account.id,
       email: account.email,
+      emailVerified: false,
       name: account.name,
       role: 'user',
       createdAt: new Date(clock.now()).toISOString(),
@@ -56,6 +57,7 @@ describe('POST /api/auth/login', () => {
       iss: 'auth-api',
       aud: 'auth-api',
       typ: 'access',
+      email_verified: false,
     });
     const refresh = jwt.verify(data.refreshToken, TEST_SECRETS.JWT_REFRESH_SECRET, {
       clockTimestamp: nowSeconds,

@@ -47,6 +47,7 @@ describe('GET /api/auth/profile', () => {
         user: {
           id: login.account.id,
           email: login.account.email,
+          emailVerified: false,
           name: login.account.name,
           role: 'user',
           createdAt: expect.any(String) as string,

@@ -24,6 +24,7 @@ describe('POST /api/auth/register', () => {
         user: {
           id: expect.any(String) as string,
           email: 'new.user@example.com',
+          emailVerified: false,
           name: 'Ada Lovelace',
           role: 'user',
           createdAt: '2026-03-01T12:00:00.000Z',
@@ -88,7 +89,12 @@ describe('POST /api/auth/register', () => {
 
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409]);
-    expect(writes.since(mark).map((write) => write.method)).toEqual(['users.createUser']);
+    // The one account, and the verification link mailed to it.
+    expect(writes.since(mark).map((write) => write.method)).toEqual([
+      'users.createUser',
+      'oneTimeTokens.issueOneTimeToken',
+      'mailOutbox.enqueueMail',
+    ]);
   });
 
   it('when the body names a role, then 400 naming the field and no account with that role', async () => {

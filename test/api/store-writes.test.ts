@@ -26,6 +26,9 @@ describe('the store-writes witness', () => {
           }),
         ],
       },
+      // The verification link, and the mail that carries it.
+      expect.objectContaining({ method: 'oneTimeTokens.issueOneTimeToken' }),
+      expect.objectContaining({ method: 'mailOutbox.enqueueMail' }),
     ]);
   });
 

@@ -199,18 +199,20 @@ export class DocumentedAnswers {
   }
 }
 
-const byTransport = new Map<string, DocumentedAnswers>();
+const byConfiguration = new Map<string, DocumentedAnswers>();
 
 /**
- * One checker per refresh-token transport, the only part of the configuration the schemas and headers depend on
- * (budgets and other settings change descriptions only), built from the first such app's document.
+ * One checker per configuration the schemas, codes and headers depend on (budgets and other settings change
+ * descriptions only): the refresh-token transport, and whether login requires a verified address (its 403
+ * EMAIL_NOT_VERIFIED). Built from the first such app's document.
  */
 export function documentedAnswersFor(app: DocumentedApp): DocumentedAnswers {
-  const key = app.config.refreshTokens.transport;
-  let answers = byTransport.get(key);
+  const { refreshTokens, recovery } = app.config;
+  const key = `${refreshTokens.transport}:${String(recovery.requireEmailVerification)}`;
+  let answers = byConfiguration.get(key);
   if (!answers) {
     answers = new DocumentedAnswers(app.document());
-    byTransport.set(key, answers);
+    byConfiguration.set(key, answers);
   }
   return answers;
 }

@@ -15,7 +15,12 @@ import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/error-catalogu
 import { createRefreshTokenTransport } from '../../src/auth/refresh-token-transport.js';
 import type { OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
-import { forgotPasswordBody, resetPasswordBody } from '../../src/recovery/recovery-schemas.js';
+import {
+  forgotPasswordBody,
+  resendVerificationBody,
+  resetPasswordBody,
+  verifyEmailBody,
+} from '../../src/recovery/recovery-schemas.js';
 import { servedRoutes } from '../helpers/app-routes.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
@@ -81,6 +86,8 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       deleteAccount: deleteAccountBody,
       forgotPassword: forgotPasswordBody,
       resetPassword: resetPasswordBody,
+      verifyEmail: verifyEmailBody,
+      resendVerification: resendVerificationBody,
     };
     const bodies = Object.fromEntries(
       operationsOf(document)
@@ -130,12 +137,39 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       .map(([, , operation]) => operation.responses['429'])
       .filter((response) => response !== undefined);
 
-    expect(tooMany).toHaveLength(12);
+    expect(tooMany).toHaveLength(14);
     for (const response of tooMany) {
       expect(Object.keys(response.headers ?? {})).toEqual(
         expect.arrayContaining(['RateLimit', 'RateLimit-Policy', 'Retry-After']),
       );
     }
+  });
+});
+
+describe('signing in and email verification', () => {
+  it('when an operation takes a Bearer token only if one is sent, then its security also offers no credentials', () => {
+    const { document } = documented('body');
+    const resend = document.paths['/api/auth/email/verify/resend']?.post;
+    const profile = document.paths['/api/auth/profile']?.get;
+
+    expect(resend?.security).toEqual([{ bearerAuth: [] }, {}]);
+    expect(resend?.responses['401']?.content['application/json']?.schema).toMatchObject({
+      allOf: [
+        {},
+        { properties: { error: { enum: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] } } },
+      ],
+    });
+    expect(profile?.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('when REQUIRE_EMAIL_VERIFICATION is on, then login documents 403 EMAIL_NOT_VERIFIED; when off, it does not', () => {
+    const loginOf = (env: Record<string, string>) =>
+      buildTestApp({ env }).document().paths['/api/auth/login']?.post;
+
+    expect(
+      loginOf({ REQUIRE_EMAIL_VERIFICATION: 'true' })?.responses['403']?.description,
+    ).toContain('EMAIL_NOT_VERIFIED');
+    expect(loginOf({})?.responses['403']?.description ?? '').not.toContain('EMAIL_NOT_VERIFIED');
   });
 });
 

@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/test-app.js';
 const USER = {
   id: '9815378d-0916-49f6-837f-0730dbbb58c7',
   email: 'ada@example.com',
+  emailVerified: false,
   name: 'Ada Lovelace',
   role: 'user',
   createdAt: '2026-11-24T06:41:56.466Z',

@@ -45,6 +45,7 @@ const farFuture = new Date('2099-01-01T00:00:00Z');
 const subject = {
   userId: 'user-1',
   role: 'user' as const,
+  emailVerified: false,
   sessionId: 'session-1',
   notAfter: farFuture,
 };
@@ -78,9 +79,28 @@ describe('token service: issuing', () => {
       iss: 'auth-api',
       aud: 'auth-api',
       typ: 'access',
+      email_verified: false,
     });
     expect(decodeHeader(issued.token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyId(ACCESS) });
     expect(issued.expiresInSeconds).toBe(900);
+  });
+
+  it('when the address is verified, then the access token says email_verified: true', () => {
+    const { tokens } = setup();
+    const issued = tokens.issueAccessToken({ ...subject, emailVerified: true });
+
+    expect(decodePayload(issued.token)).toMatchObject({ email_verified: true });
+    expect(tokens.verifyAccessToken(issued.token)).toMatchObject({
+      status: 'valid',
+      claims: { email_verified: true },
+    });
+  });
+
+  it('when an access token was issued before email_verified existed, then it is still valid', () => {
+    const { tokens } = setup();
+    const older = withoutClaim(tokens.issueAccessToken(subject).token, 'email_verified');
+
+    expect(tokens.verifyAccessToken(older).status).toBe('valid');
   });
 
   it('when a refresh token is issued, then it carries sub, sid, jti, iat, exp, iss, aud, typ and no role', () => {
@@ -208,6 +228,10 @@ describe('token service: verifying', () => {
     ['sid is missing', (t) => withoutClaim(t, 'sid')],
     ['jti is missing', (t) => withoutClaim(t, 'jti')],
     ['the role is unknown', (t) => signAs({ ...decodePayload(t), role: 'root' }, ACCESS)],
+    [
+      'email_verified is not a boolean',
+      (t) => signAs({ ...decodePayload(t), email_verified: 'true' }, ACCESS),
+    ],
     ['it is empty', () => ''],
     ['it is garbage', () => 'not a token at all'],
     ['it is a.b.c', () => 'a.b.c'],
@@ -224,8 +248,8 @@ describe('token service: verifying', () => {
   it('when a genuine token is at most 2048 characters, then valid; one character pad more, then invalid', () => {
     const { tokens } = setup();
     const payload = decodePayload(tokens.issueAccessToken(subject).token);
-    const short = signAs({ ...payload, pad: 'x'.repeat(1264) }, ACCESS);
-    const long = signAs({ ...payload, pad: 'x'.repeat(1265) }, ACCESS);
+    const short = signAs({ ...payload, pad: 'x'.repeat(1241) }, ACCESS);
+    const long = signAs({ ...payload, pad: 'x'.repeat(1242) }, ACCESS);
 
     expect(short.length).toBeLessThanOrEqual(2048);
     expect(long.length).toBeGreaterThan(2048);

@@ -14,6 +14,11 @@ interface RegisteredClaims {
 export interface AccessTokenClaims extends RegisteredClaims {
   typ: 'access';
   role: Role;
+  /**
+   * Whether the account's address was verified when the token was issued (a resource server's hint; refresh for a
+   * newer answer). Absent only from tokens issued before the claim existed.
+   */
+  email_verified?: boolean;
 }
 
 export interface RefreshTokenClaims extends RegisteredClaims {
@@ -52,6 +57,9 @@ export function isAccessTokenClaims(
   return (
     payload.typ === 'access' &&
     (payload.role === 'user' || payload.role === 'admin') &&
+    // Not required: nothing here authorizes by it (the live session's user says whether the address is verified),
+    // and a token issued just before the claim existed stays good for the rest of its short life.
+    (payload.email_verified === undefined || typeof payload.email_verified === 'boolean') &&
     hasRegisteredClaims(payload, pins)
   );
 }

@@ -36,6 +36,7 @@ export interface TokenService {
   issueAccessToken(subject: {
     userId: string;
     role: Role;
+    emailVerified: boolean;
     sessionId: string;
     notAfter: Date;
   }): IssuedAccessToken;
@@ -107,7 +108,7 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
   }
 
   return {
-    issueAccessToken({ userId, role, sessionId, notAfter }) {
+    issueAccessToken({ userId, role, emailVerified, sessionId, notAfter }) {
       const iat = nowSeconds();
       const exp = Math.min(iat + jwtConfig.accessTtlSeconds, epochSeconds(notAfter));
       const claims: AccessTokenClaims = {
@@ -120,6 +121,7 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
         iss: issuer,
         aud: audience,
         typ: 'access',
+        email_verified: emailVerified,
       };
       return { token: sign(claims, accessKeys), expiresInSeconds: exp - iat };
     },
