@@ -58,6 +58,21 @@ export function describeUserStoreContract(helpers: ContractHelpers): void {
       expect((await stores.users.findLiveUserByEmail(user.email))?.id).not.toBe(user.id);
     });
 
+    it('when a user is looked up by id, then a live one is found as it stands now; a deleted or unknown one is not', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores, { email: 'before@example.com' });
+      const other = await createdUser(stores);
+      await stores.users.changeEmail(user.id, 'after@example.com', at(HOUR));
+
+      const found = await stores.users.findLiveUserById(user.id);
+      await stores.users.softDeleteUser(other.id, at(HOUR));
+
+      expect(found).toEqual(await stores.users.findLiveUserByEmail('after@example.com'));
+      expect(found).toMatchObject({ id: user.id, email: 'after@example.com', emailVerified: true });
+      expect(await stores.users.findLiveUserById(other.id)).toBeUndefined();
+      expect(await stores.users.findLiveUserById(newUser().id)).toBeUndefined();
+    });
+
     it('when an unknown user is soft-deleted, then nothing happens', async () => {
       const stores = await freshStores();
       const user = await createdUser(stores);

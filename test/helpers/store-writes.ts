@@ -30,6 +30,7 @@ const WRITES: WriteTable = {
   users: {
     createUser: (created) => created.outcome === 'created',
     findLiveUserByEmail: 'read',
+    findLiveUserById: 'read',
     softDeleteUser: (deleted) => deleted,
     updatePasswordHash: (updated) => updated,
     rehashPassword: (rehashed) => rehashed,

@@ -137,6 +137,7 @@ describe('mongo store on a connection that is not up', () => {
         createdAt: NOW,
       }),
     findLiveUserByEmail: (users) => users.findLiveUserByEmail('ada@example.com'),
+    findLiveUserById: (users) => users.findLiveUserById(session.userId),
     softDeleteUser: (users) => users.softDeleteUser(session.userId, NOW),
     updatePasswordHash: (users) =>
       users.updatePasswordHash(session.userId, `$2b$04$${'a'.repeat(53)}`, NOW),
@@ -267,6 +268,7 @@ describe('guardUnavailable', () => {
       findRefreshToken: vi.fn<Port['findRefreshToken']>(),
       rotateRefreshToken: vi.fn<Port['rotateRefreshToken']>(),
       revokeSession: vi.fn<Port['revokeSession']>(),
+      findLiveUserById: vi.fn<Port['findLiveUserById']>(),
       softDeleteUser: vi.fn<Port['softDeleteUser']>(),
       updatePasswordHash: vi.fn<Port['updatePasswordHash']>(),
       rehashPassword: vi.fn<Port['rehashPassword']>(),

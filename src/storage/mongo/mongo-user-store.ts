@@ -121,6 +121,11 @@ export function createMongoUserStore(models: MongoModels): UserStore {
       return user && !deletion ? toUser(user) : undefined;
     },
 
+    async findLiveUserById(userId) {
+      const { user, deletion } = await accountOf(userId);
+      return user && !deletion ? toUser(user) : undefined;
+    },
+
     async softDeleteUser(userId, now) {
       const { user } = await accountOf(userId);
       if (!user) return false;

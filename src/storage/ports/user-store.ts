@@ -71,6 +71,9 @@ export interface UserStore {
   /** The account with this normalized email that is not deleted. */
   findLiveUserByEmail(email: string): Promise<UserRecord | undefined>;
 
+  /** The account with this id, as it stands now, unless it is deleted (e.g. its address before a change). */
+  findLiveUserById(userId: string): Promise<UserRecord | undefined>;
+
   /**
    * Soft-deletes the account (sets deletedAt). Its email becomes free to register again, and its sessions stop
    * being live. True when this call deleted it; false when it was already deleted or does not exist.

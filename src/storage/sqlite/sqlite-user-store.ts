@@ -10,6 +10,7 @@ export function createSqliteUserStore(db: Database): UserStore {
   const sql = {
     insertUser: db.prepare<[UserRow]>(STATEMENTS.insertUser),
     liveUserByEmail: db.prepare<[string], UserRow>(STATEMENTS.liveUserByEmail),
+    liveUserById: db.prepare<[string], UserRow>(STATEMENTS.liveUserById),
     softDeleteUser: db.prepare<[number, number, string]>(STATEMENTS.softDeleteUser),
     updatePasswordHash: db.prepare<[string, number, number, string]>(STATEMENTS.updatePasswordHash),
     rehashPassword: db.prepare<[string, number, string, string]>(STATEMENTS.rehashPassword),
@@ -43,6 +44,11 @@ export function createSqliteUserStore(db: Database): UserStore {
 
     async findLiveUserByEmail(email) {
       const row = sql.liveUserByEmail.get(email);
+      return row && toUser(row);
+    },
+
+    async findLiveUserById(userId) {
+      const row = sql.liveUserById.get(userId);
       return row && toUser(row);
     },
 
