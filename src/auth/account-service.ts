@@ -6,9 +6,9 @@ import type { AuditLog } from '../observability/audit-log.js';
 import type { LiveSession, SessionRecord, SessionStore } from '../storage/ports/session-store.js';
 import type { UserStore } from '../storage/ports/user-store.js';
 import type { ClientContext } from './client-context.js';
+import type { PasswordConfirmation } from './password-confirmation.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import { passwordGuessabilityProblems } from './passwords/password-guessability.js';
-import type { PasswordVerifier } from './password-verifier.js';
 
 export interface AccountServiceDeps {
   users: UserStore;
@@ -16,7 +16,7 @@ export interface AccountServiceDeps {
   hasher: PasswordHasher;
   clock: Clock;
   audit: AuditLog;
-  verifyPassword: PasswordVerifier;
+  confirmPassword: PasswordConfirmation;
 }
 
 export interface AccountService {
@@ -32,32 +32,9 @@ export interface AccountService {
 }
 
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { users, sessions, hasher, audit, verifyPassword } = deps;
+  const { users, sessions, hasher, audit, confirmPassword } = deps;
   const now = () => new Date(deps.clock.now());
   const owner = ({ user, session }: LiveSession) => ({ userId: user.id, sessionId: session.id });
-
-  /**
-   * The caller's password, checked against the hash in the store (never a cached one: another instance may have
-   * changed it a moment ago), counted against this session alone.
-   */
-  async function confirmPassword(caller: LiveSession, password: string, client: ClientContext) {
-    const account = await users.findLiveUserByEmail(caller.user.email);
-    if (!account || account.id !== caller.user.id) throw new AppError('SESSION_REVOKED');
-    const verification = await verifyPassword.reauthenticate(
-      caller.session.id,
-      password,
-      account.passwordHash,
-      client,
-    );
-    if (verification.ok) return;
-    if (verification.reason === 'locked') {
-      throw new AppError('TOO_MANY_REQUESTS', {
-        message: 'Too many wrong passwords from this session; try again later.',
-        headers: { 'Retry-After': String(verification.retryAfterSeconds) },
-      });
-    }
-    throw new AppError('PASSWORD_INCORRECT');
-  }
 
   return {
     async listSessions(caller) {

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import type { ApiSection, Guard } from '../http/operation.js';
+import type { ApiSection, Guard, RateLimit } from '../http/operation.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -26,6 +26,7 @@ import { createAuthService, type RegistrationHook } from './auth-service.js';
 import { createDeviceCookie } from './device-cookie.js';
 import { createDeviceTokens } from './device-tokens.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { createPasswordConfirmation, type PasswordConfirmation } from './password-confirmation.js';
 import { createPasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import {
@@ -52,6 +53,10 @@ export interface SignedInChecks {
   signedIn: Guard;
   /** The same check when a Bearer token is sent; a request without one passes unauthenticated. */
   signedInIfPresented: Guard;
+  /** The caller's own password, counted against its session, as change-password checks it. */
+  confirmPassword: PasswordConfirmation;
+  /** The per-IP budget every route that checks a password counts against (login's). */
+  passwordLimit: RateLimit;
 }
 
 export interface AuthFeature {
@@ -79,12 +84,15 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     requireEmailVerification: config.recovery.requireEmailVerification,
     ...(deps.onRegistered ? { onRegistered: deps.onRegistered } : {}),
   });
-  const account = createAccountService({ users, sessions, hasher, clock, audit, verifyPassword });
+  const confirmPassword = createPasswordConfirmation({ users, verifyPassword });
+  const account = createAccountService({ users, sessions, hasher, clock, audit, confirmPassword });
   const transport = createRefreshTokenTransport(config);
   const limits = createAuthRateLimits(config.limits, { counters, clock, metrics });
-  const checks = {
+  const checks: SignedInChecks = {
     signedIn: accessTokenGuard(auth),
     signedInIfPresented: accessTokenGuard(auth, { optional: true }),
+    confirmPassword,
+    passwordLimit: limits.login,
   };
 
   const section: ApiSection = {

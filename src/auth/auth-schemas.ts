@@ -92,9 +92,9 @@ export const newPasswordField = passwordText(
 /**
  * At login only presence, a sane bound and the absence of control characters are checked (none can be in a
  * password set since, and NUL would reach bcrypt): the rest of the policy may have changed since the account was
- * made.
+ * made. The same holds wherever a signed-in user confirms the current password.
  */
-const loginPasswordField = passwordText(
+export const loginPasswordField = passwordText(
   `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
 )
   .min(1, 'Password is required.')

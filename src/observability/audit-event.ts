@@ -17,5 +17,7 @@ export type AuditEvent =
   | 'password.forgot'
   | 'password.reset'
   | 'email.verified'
+  | 'email.change.requested'
+  | 'email.change.confirmed'
   | 'account.deleted'
   | 'mail.dead';

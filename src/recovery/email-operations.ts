@@ -5,22 +5,29 @@ import { doneResponse, publicUserSchema, successBody } from '../auth/auth-respon
 import { AUTH_BASE_PATH } from '../auth/base-path.js';
 import { defineOperation, type Guard, type Operation, type RateLimit } from '../http/operation.js';
 import type { EmailController } from './email-controller.js';
-import { resendVerificationBody, verifyEmailBody } from './recovery-schemas.js';
+import {
+  changeEmailBody,
+  confirmEmailChangeBody,
+  resendVerificationBody,
+  verifyEmailBody,
+} from './recovery-schemas.js';
 
 export const EMAIL_TAG = {
   name: 'Email address',
   description:
-    "Proving the account's address is its own: every new account is mailed a link to verify it, and can ask " +
-    'for another.',
+    "Proving the account's address is its own (every new account is mailed a link to verify it, and can ask for " +
+    'another), and moving the account to another address, confirmed by a link mailed there.',
 };
 
 export interface EmailOperationDeps {
   controller: EmailController;
-  limits: { verify: RateLimit; resend: RateLimit };
+  limits: { verify: RateLimit; resend: RateLimit; password: RateLimit };
+  signedIn: Guard;
   signedInIfPresented: Guard;
 }
 
-const verifiedResponse = successBody(z.object({ user: publicUserSchema }), { message: true });
+/** Verifying and confirming a change: a message and the account as it now is. */
+export const accountResponse = successBody(z.object({ user: publicUserSchema }), { message: true });
 
 export function emailOperations(deps: EmailOperationDeps): Operation[] {
   const { controller, limits } = deps;
@@ -39,7 +46,7 @@ export function emailOperations(deps: EmailOperationDeps): Operation[] {
       tag,
       limit: limits.verify,
       request: { body: verifyEmailBody },
-      success: { status: 200, description: 'The address is verified.', json: verifiedResponse },
+      success: { status: 200, description: 'The address is verified.', json: accountResponse },
       errors: ['VERIFY_TOKEN_INVALID'],
       handle: controller.verifyEmail,
     }),
@@ -65,6 +72,51 @@ export function emailOperations(deps: EmailOperationDeps): Operation[] {
       },
       errors: [],
       handle: controller.resendVerification,
+    }),
+    defineOperation({
+      method: 'post',
+      path: `${AUTH_BASE_PATH}/email/change`,
+      operationId: 'changeEmail',
+      summary: 'Ask to move the account to another address',
+      description:
+        'Checks the password (a wrong one counts against this session, as for change-password, and says nothing ' +
+        'about the address), then mails a link to the new address, which opens ' +
+        '`APP_URL/confirm-email-change#token=…` and works once, for `EMAIL_CHANGE_TTL`. The answer is the same ' +
+        'whether or not the address is free, and when it was sent a link in the last minute or five today (in ' +
+        'those cases no mail goes). The account keeps its address until the link is opened. The route counts ' +
+        'against the login limit.',
+      tag,
+      limit: limits.password,
+      guard: deps.signedIn,
+      request: { body: changeEmailBody },
+      success: {
+        status: 202,
+        description: 'Accepted; a mail may be on its way to the new address.',
+        json: doneResponse,
+      },
+      errors: ['PASSWORD_INCORRECT'],
+      handle: controller.changeEmail,
+    }),
+    defineOperation({
+      method: 'post',
+      path: `${AUTH_BASE_PATH}/email/change/confirm`,
+      operationId: 'confirmEmailChange',
+      summary: 'Move the account with the link mailed to the new address',
+      description:
+        'Moves the account to the address the link was mailed to (verified from then on), ends its other ' +
+        'sessions (`SESSION_REVOKED` with `reason: "email_changed"`) and mails a notice to the old address. ' +
+        'Sent with the Bearer token of a session of this account, that session stays; without one, every ' +
+        'session of the account ends. Any token that is not a live change token (unknown, used, expired, ' +
+        'superseded by a newer request, for another purpose, or of an account deleted since) is ' +
+        'VERIFY_TOKEN_INVALID; EMAIL_TAKEN when another account took the address after the link was mailed (the ' +
+        'link is used up; ask again with another address).',
+      tag,
+      limit: limits.verify,
+      guard: deps.signedInIfPresented,
+      request: { body: confirmEmailChangeBody },
+      success: { status: 200, description: 'The address is changed.', json: accountResponse },
+      errors: ['VERIFY_TOKEN_INVALID', 'EMAIL_TAKEN'],
+      handle: controller.confirmEmailChange,
     }),
   ];
 }

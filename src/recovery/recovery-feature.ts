@@ -16,8 +16,9 @@ import { outboxSealer } from '../mail/mail-sealer.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Stores } from '../storage/ports/stores.js';
+import { createEmailChangeService } from './email-change-service.js';
 import { createEmailController } from './email-controller.js';
-import { EMAIL_TAG, emailOperations } from './email-operations.js';
+import { accountResponse, EMAIL_TAG, emailOperations } from './email-operations.js';
 import { createEmailVerificationService } from './email-verification-service.js';
 import { createMailCooldown } from './mail-cooldown.js';
 import { createOneTimeLinks } from './one-time-links.js';
@@ -38,7 +39,7 @@ export interface RecoveryFeatureDeps {
 export interface RecoveryFeature {
   /** For the auth feature: mails each new account a link to verify its address. */
   onRegistered: RegistrationHook;
-  /** The feature's operations, checking signed-in callers with auth's guards. */
+  /** The feature's operations, checking signed-in callers and their passwords with auth's checks. */
   section(auth: SignedInChecks): ApiSection;
 }
 
@@ -90,7 +91,7 @@ export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeatur
       reset: window('reset', config.limits.login),
       // Asking for a verification link mails like asking for a reset link: the same size, a window of its own.
       resend: window('resend', config.limits.forgot),
-      // Opening a link is a store write, like a reset without the hash.
+      // Opening an email link (verification or change) is a store write, like a reset without the hash.
       verify: window('verify', config.limits.login),
     },
     { counters, clock, metrics },
@@ -98,16 +99,33 @@ export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeatur
 
   return {
     onRegistered: (user) => verification.mailLinkToNewAccount(user),
-    section: (auth) => ({
-      tags: [RECOVERY_TAG, EMAIL_TAG],
-      operations: [
-        ...recoveryOperations({ controller: createRecoveryController(passwordReset), limits }),
-        ...emailOperations({
-          controller: createEmailController(verification),
-          limits,
-          signedInIfPresented: auth.signedInIfPresented,
-        }),
-      ],
-    }),
+    section(auth) {
+      const change = createEmailChangeService({
+        users: stores.users,
+        sessions: stores.sessions,
+        links,
+        mail,
+        cooldown,
+        confirmPassword: auth.confirmPassword,
+        clock,
+        audit,
+        appUrl,
+        ttlSeconds: config.recovery.emailChangeTtlSeconds,
+      });
+      return {
+        tags: [RECOVERY_TAG, EMAIL_TAG],
+        operations: [
+          ...recoveryOperations({ controller: createRecoveryController(passwordReset), limits }),
+          ...emailOperations({
+            controller: createEmailController(verification, change),
+            // An email change checks the password: it counts against login's budget, as change-password does.
+            limits: { ...limits, password: auth.passwordLimit },
+            signedIn: auth.signedIn,
+            signedInIfPresented: auth.signedInIfPresented,
+          }),
+        ],
+        schemaNames: new Map([[accountResponse, 'AccountResponse']]),
+      };
+    },
   };
 }

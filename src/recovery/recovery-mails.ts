@@ -43,6 +43,38 @@ export function passwordChangedMail(to: string): MailMessage {
   };
 }
 
+export function emailChangeMail(
+  to: string,
+  appUrl: string,
+  token: string,
+  ttlSeconds: number,
+): MailMessage {
+  const link = `${appUrl}/confirm-email-change#token=${token}`;
+  return {
+    kind: 'email_change_confirm',
+    to,
+    subject: 'Confirm your new email address',
+    text:
+      'Someone signed in to an account asked to move it to this address.\n\n' +
+      `To confirm, open this link within ${lifetimeText(ttlSeconds)}:\n\n${link}\n\n` +
+      'The link works once. If you did not ask for this, ignore this mail: nothing changes.\n',
+  };
+}
+
+/** To the address an account just left: the owner learns of a change they may not have made. */
+export function emailChangedMail(to: string, newEmail: string): MailMessage {
+  return {
+    kind: 'email_change_notice',
+    to,
+    subject: 'Your email address was changed',
+    text:
+      `The account that had this address now signs in with ${newEmail}, and every other device signed in ` +
+      'to it was signed out. This address no longer receives its mail.\n\nIf this was not you, someone ' +
+      'who knows your password has taken the account: contact support, and check this mailbox for ' +
+      'forwarding rules you did not make.\n',
+  };
+}
+
 export function verifyEmailMail(
   to: string,
   appUrl: string,

@@ -1,6 +1,6 @@
 // The request bodies of the recovery routes, as strict zod schemas; request types are inferred from them.
 import { z } from 'zod';
-import { emailField, newPasswordField } from '../auth/auth-schemas.js';
+import { emailField, loginPasswordField, newPasswordField } from '../auth/auth-schemas.js';
 
 /** The token of a mailed link: everything after `#token=`. Its shape is checked by the service, like its worth. */
 const linkTokenField = (link: string) =>
@@ -29,5 +29,15 @@ export const resendVerificationBody = z.strictObject({
     ),
 });
 
+export const changeEmailBody = z.strictObject({
+  newEmail: emailField.describe(
+    'The address to move the account to; a link to confirm is mailed there.',
+  ),
+  password: loginPasswordField.describe("The account's current password."),
+});
+
+export const confirmEmailChangeBody = z.strictObject({ token: linkTokenField('confirmation') });
+
 export type ResetPasswordInput = z.output<typeof resetPasswordBody>;
 export type ResendVerificationInput = z.output<typeof resendVerificationBody>;
+export type ChangeEmailInput = z.output<typeof changeEmailBody>;

@@ -16,6 +16,8 @@ import { createRefreshTokenTransport } from '../../src/auth/refresh-token-transp
 import type { OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { OperationObject } from '../../src/openapi/openapi-operation.js';
 import {
+  changeEmailBody,
+  confirmEmailChangeBody,
   forgotPasswordBody,
   resendVerificationBody,
   resetPasswordBody,
@@ -88,6 +90,8 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       resetPassword: resetPasswordBody,
       verifyEmail: verifyEmailBody,
       resendVerification: resendVerificationBody,
+      changeEmail: changeEmailBody,
+      confirmEmailChange: confirmEmailChangeBody,
     };
     const bodies = Object.fromEntries(
       operationsOf(document)
@@ -137,7 +141,7 @@ describe.each(Object.keys(TRANSPORTS) as (keyof typeof TRANSPORTS)[])('in %s mod
       .map(([, , operation]) => operation.responses['429'])
       .filter((response) => response !== undefined);
 
-    expect(tooMany).toHaveLength(14);
+    expect(tooMany).toHaveLength(16);
     for (const response of tooMany) {
       expect(Object.keys(response.headers ?? {})).toEqual(
         expect.arrayContaining(['RateLimit', 'RateLimit-Policy', 'Retry-After']),
@@ -159,6 +163,11 @@ describe('signing in and email verification', () => {
         { properties: { error: { enum: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'SESSION_REVOKED'] } } },
       ],
     });
+    expect(document.paths['/api/auth/email/change/confirm']?.post?.security).toEqual([
+      { bearerAuth: [] },
+      {},
+    ]);
+    expect(document.paths['/api/auth/email/change']?.post?.security).toEqual([{ bearerAuth: [] }]);
     expect(profile?.security).toEqual([{ bearerAuth: [] }]);
   });
 
