@@ -1,6 +1,7 @@
 // autocannon, wrapped: one load run in, the figures the report needs out. Latencies are taken from every response
 // at autocannon's microsecond timing (its own histogram rounds to whole milliseconds, too coarse for a ~2 ms route),
-// and only 200s count as successes: req/s is 200s per second, everything else is reported apart.
+// and only the expected status (200 unless the load names another) counts as a success: req/s is successes per second,
+// everything else is reported apart.
 import autocannon from 'autocannon';
 import { readCpuSeconds, readMachineCpuSeconds } from './proc.js';
 
@@ -20,17 +21,19 @@ export interface Load {
   idReplacement?: boolean;
   /** The server's pid, to report the CPU time it spent per response. */
   pid?: number;
+  /** The status a success answers with (202 for a password-reset request); 200 when omitted. */
+  successStatus?: number;
 }
 
 export interface Figures {
-  /** 200 answers per second. */
+  /** Successful answers (200, or the load's successStatus) per second. */
   rps: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
   responses: number;
   successes: number;
-  /** Answers other than 200, by status. */
+  /** Answers other than the success status, by status. */
   otherStatuses: Record<string, number>;
   /** Connection errors and timeouts. */
   errors: number;
@@ -96,8 +99,9 @@ export async function runLoad(load: Load): Promise<Figures> {
     machine.busy - machineBefore.busy - (own.user + own.system) / 1e6 - (cpuSeconds ?? 0);
   const lost = others + machine.steal - machineBefore.steal;
   const sorted = Float64Array.from(latencies).sort();
-  const successes = statuses.get(200) ?? 0;
-  statuses.delete(200);
+  const successStatus = load.successStatus ?? 200;
+  const successes = statuses.get(successStatus) ?? 0;
+  statuses.delete(successStatus);
   return {
     rps: roundTo(successes / result.duration, 1),
     p50Ms: roundTo(percentile(sorted, 0.5), 2),

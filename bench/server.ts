@@ -1,6 +1,7 @@
 // The real service as the benchmark runs it: `node dist/main.js` in a child process on a free loopback port, in
-// production mode over plain HTTP, with a fresh SQLite file in a temp dir, limits raised out of the way, and its
-// JSON log lines written to a file (writing them is part of what each request costs).
+// production mode over plain HTTP, with a fresh SQLite file in a temp dir (which a scenario may fill before the
+// service opens it), limits raised out of the way, and its JSON log lines written to a file (writing them is part of
+// what each request costs).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,8 +45,17 @@ export async function startServer(
   nodeArgs: string[] = [],
   /** More environment, e.g. MONGODB_URI to run on the MongoDB adapter instead of SQLite. */
   extraEnv: Record<string, string> = {},
+  /** Runs before the service starts, on the SQLite file it will open (e.g. to insert accounts in bulk). */
+  prepareStore?: (sqlitePath: string) => Promise<void>,
 ): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
+  const sqlitePath = join(dir, 'auth.db');
+  try {
+    await prepareStore?.(sqlitePath);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const logFile = join(dir, 'server.log');
   const logFd = openSync(logFile, 'w');
   // Its own cwd, so no developer .env is read.
@@ -64,11 +74,12 @@ export async function startServer(
       JWT_AUDIENCE: TOKEN_AUDIENCE,
       CORS_ORIGINS: 'https://app.example.com',
       BCRYPT_ROUNDS: '10',
-      SQLITE_PATH: join(dir, 'auth.db'),
+      SQLITE_PATH: sqlitePath,
       RATE_LIMIT_LOGIN: NO_LIMIT,
       RATE_LIMIT_REGISTER: NO_LIMIT,
       RATE_LIMIT_REFRESH: NO_LIMIT,
       RATE_LIMIT_API: NO_LIMIT,
+      RATE_LIMIT_FORGOT: NO_LIMIT,
       LOGIN_THROTTLE_FAILURES: '1000',
       LOG_LEVEL: 'info',
       // Production's mail settings; nothing listens on the SMTP port, so any mail waits in the outbox.
@@ -124,8 +135,9 @@ export async function withServer<T>(
   placement: Placement,
   use: (server: BenchServer) => Promise<T>,
   extraEnv: Record<string, string> = {},
+  prepareStore?: (sqlitePath: string) => Promise<void>,
 ): Promise<T> {
-  const server = await startServer(secrets, placement, [], extraEnv);
+  const server = await startServer(secrets, placement, [], extraEnv, prepareStore);
   try {
     return await use(server);
   } finally {
