@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
-
-const testEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'test',
-  ...overrides,
-});
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../src/config/config.js';
+import { problemsOf, testEnv } from '../helpers/config-problems.js';
 
 describe('loadConfig limits and Redis', () => {
   it('when nothing is set, then the DESIGN defaults apply and counters stay in memory', () => {

@@ -1,23 +1,9 @@
 // The mail side of the configuration: zero-setup defaults outside production, and what production refuses.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
+import { problemsOf, testEnv } from '../helpers/config-problems.js';
 import { productionEnv } from '../helpers/production-env.js';
-
-const testEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'test',
-  ...overrides,
-});
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const KEY = randomBytes(32);
 

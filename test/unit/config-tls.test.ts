@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
+import { problemsOf } from '../helpers/config-problems.js';
 import { productionEnv } from '../helpers/production-env.js';
 
 /** Production with no proxy: HTTPS is these tests' subject. */
 const production = (overrides: NodeJS.ProcessEnv = {}) =>
   productionEnv({ TRUST_PROXY: undefined, ...overrides });
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('loadConfig HTTPS and TLS', () => {
   it('when production terminates TLS itself, then it loads without TRUST_PROXY and requires HTTPS', () => {
