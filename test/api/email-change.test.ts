@@ -8,6 +8,7 @@ import { logIn, registerAccount, type Account } from '../helpers/accounts.js';
 import { expectError, profile } from '../helpers/api-calls.js';
 import {
   buildRecoveryTestApp,
+  expectExactlyOneUse,
   tokenFromMail,
   type RecoveryTestApp,
 } from '../helpers/recovery-app.js';
@@ -168,14 +169,12 @@ describe('email change', () => {
     const account = await registerAccount(testApp.app);
     const token = await changeLinkFor(testApp, account, 'moved@example.com');
 
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => confirm(testApp.app, token)),
+    await expectExactlyOneUse(
+      20,
+      () => confirm(testApp.app, token),
+      ErrorCodes.VERIFY_TOKEN_INVALID,
     );
 
-    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-    for (const answer of answers.filter((each) => each.status !== 200)) {
-      expectError(answer, ErrorCodes.VERIFY_TOKEN_INVALID);
-    }
     expectError(await confirm(testApp.app, token), ErrorCodes.VERIFY_TOKEN_INVALID);
     await testApp.deliver();
     expect(testApp.receiver.mails.filter(isNotice)).toHaveLength(1);

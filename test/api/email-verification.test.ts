@@ -9,6 +9,7 @@ import { expectError, profile, refresh } from '../helpers/api-calls.js';
 import { decodePayload } from '../helpers/forged-tokens.js';
 import {
   buildRecoveryTestApp,
+  expectExactlyOneUse,
   tokenFromMail,
   type RecoveryTestApp,
 } from '../helpers/recovery-app.js';
@@ -73,12 +74,12 @@ describe('email verification', () => {
     const account = await registerAccount(testApp.app);
     const token = await verificationTokenFor(testApp, account);
 
-    const answers = await Promise.all(Array.from({ length: 20 }, () => verify(testApp.app, token)));
+    await expectExactlyOneUse(
+      20,
+      () => verify(testApp.app, token),
+      ErrorCodes.VERIFY_TOKEN_INVALID,
+    );
 
-    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
-    for (const answer of answers.filter((each) => each.status !== 200)) {
-      expectError(answer, ErrorCodes.VERIFY_TOKEN_INVALID);
-    }
     expectError(await verify(testApp.app, token), ErrorCodes.VERIFY_TOKEN_INVALID);
     expect(testApp.logs.events('email.verified')).toHaveLength(1);
   });
