@@ -1,6 +1,7 @@
 // Email verification (DESIGN section 8): a link mailed to every new account, mailed again on request, and opening
 // it marks the address verified. A request for another link is answered the same whatever the address, and counted
-// against the address's mail cooldown before the account is looked up, so it costs every address alike.
+// against the address's mail cooldown before the account is looked up, so the cooldown tells nothing about which
+// addresses have an account (a known one still costs the link's writes more: see npm run bench:forgot).
 import type { ClientContext } from '../auth/client-context.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';

@@ -1,7 +1,7 @@
 // How often one address may be sent a mail of one purpose: once a minute and five times a day (DESIGN section 8).
 // A request over the limit is answered exactly like any other (202), so the limit tells nobody whether the address
 // has an account; and it is counted before the account is looked up, for every address alike.
-import { createHash } from 'node:crypto';
+import { accountSubject } from '../auth/login-throttle.js';
 import type { CounterStore } from '../limits/counter-store.js';
 
 const MINUTE_MS = 60_000;
@@ -16,8 +16,8 @@ export interface MailCooldown {
 export function createMailCooldown(counters: CounterStore): MailCooldown {
   return {
     async allows(purpose, email) {
-      // A hash of the address: the shared counters hold no personal data.
-      const subject = createHash('sha256').update(email).digest('base64url').slice(0, 22);
+      // The login lock's subject for the address: a hash, so the shared counters hold no personal data.
+      const subject = accountSubject(email);
       const minute = await counters.increment(`mail-minute:${purpose}:${subject}`, MINUTE_MS);
       const day = await counters.increment(`mail-day:${purpose}:${subject}`, DAY_MS);
       return minute.count === 1 && day.count <= PER_DAY;

@@ -61,7 +61,8 @@ export function createPasswordResetService(deps: PasswordResetDeps): PasswordRes
 
   return {
     async requestReset(email, client) {
-      // Counted for every address, before the lookup, so known and unknown ones cost alike.
+      // Counted for every address, before the lookup, so the cooldown tells nothing about which have an account.
+      // (A known address still costs two writes more: bench/README.md, npm run bench:forgot.)
       const allowed = await deps.cooldown.allows(PURPOSE, email);
       const user = await users.findLiveUserByEmail(email);
       const sent = user !== undefined && allowed;
