@@ -150,6 +150,37 @@ describe('hostile input at every endpoint (property-based)', () => {
     },
   );
 
+  it.each([
+    ['password/reset', { newPassword: fc.constant('Brand-new-kettle-9!') }],
+    ['email/verify', {}],
+    ['email/change/confirm', {}],
+  ])(
+    'when arbitrary JSON is posted to %s, then no link is consumed and nothing is stored',
+    async (endpoint, fields) => {
+      const target = await HostileTarget.arrange();
+      const tokenShaped = fc
+        .tuple(
+          fc.constantFrom('rst_', 'vfy_', 'chg_', ''),
+          fc.base64String({ minLength: 0, maxLength: 60 }),
+        )
+        .map(([prefix, body]) => prefix + body);
+      const body = hostileBody({ token: tokenShaped, ...fields });
+
+      await fc.assert(
+        fc.asyncProperty(body, async (text) => {
+          const before = target.mark();
+
+          const response = await target.postJson(`/api/auth/${endpoint}`, text);
+
+          target.expectSafeAnswer(response, before);
+          expect(response.status, text).toBeGreaterThanOrEqual(400);
+        }),
+        { numRuns: RUNS },
+      );
+      await target.expectStillServing();
+    },
+  );
+
   it('when the profile is asked for with arbitrary Authorization values, then only the exact Bearer access token gets it', async () => {
     const target = await HostileTarget.arrange();
     const { accessToken, refreshToken } = target.known;
