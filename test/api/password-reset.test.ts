@@ -123,6 +123,22 @@ describe('password reset', () => {
     expect((await reset(testApp.app, newer)).status).toBe(200);
   });
 
+  it('when ten requests for one address arrive at once, then all are answered alike and exactly one link is mailed', async () => {
+    // A per-IP budget above the burst: only the per-address cooldown can be what holds the mail back.
+    const testApp = await buildRecoveryTestApp({ env: { RATE_LIMIT_FORGOT: '100' } });
+    const account = await registerAccount(testApp.app);
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => forgot(testApp.app, account.email)),
+    );
+    await testApp.deliver();
+
+    expect(new Set(answers.map((answer) => `${String(answer.status)} ${answer.text}`)).size).toBe(
+      1,
+    );
+    expect(resetMails(testApp)).toHaveLength(1);
+  });
+
   it('when a second request comes within a minute, then it is answered alike and no second mail goes', async () => {
     const testApp = await buildRecoveryTestApp();
     const account = await registerAccount(testApp.app);
