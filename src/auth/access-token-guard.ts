@@ -53,6 +53,7 @@ export function accessTokenGuard(
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         throw new AppError(error.code, {
+          ...(error.reason === undefined ? {} : { reason: error.reason }),
           headers: {
             'WWW-Authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message}"`,
           },

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { AccountService } from './account-service.js';
 import type { Authenticated } from './auth-locals.js';
-import type { ChangePasswordInput } from './auth-schemas.js';
+import type { ChangePasswordInput, ListSessionsQuery } from './auth-schemas.js';
 import { clientContext } from './client-context.js';
 import { toPublicUser } from './public-user.js';
 import type { RefreshTokenTransport } from './refresh-token-transport.js';
@@ -21,8 +21,9 @@ export function createAccountController(account: AccountService, transport: Refr
       res.json({ success: true, data: { user: toPublicUser(caller(res).user) } });
     },
 
-    listSessions: async (_input: unknown, _req: Request, res: Response) => {
-      const sessions = await account.listSessions(caller(res));
+    listSessions: async ({ query }: { query: ListSessionsQuery }, _req: Request, res: Response) => {
+      const withEnded = query.include === 'revoked';
+      const sessions = await account.listSessions(caller(res), { withEnded });
       res.json({
         success: true,
         data: {
@@ -33,6 +34,12 @@ export function createAccountController(account: AccountService, transport: Refr
             userAgent: session.userAgent,
             ip: session.ip,
             current: session.current,
+            ...(withEnded
+              ? {
+                  revokedAt: session.revokedAt?.toISOString() ?? null,
+                  revokedReason: session.revokedReason,
+                }
+              : {}),
           })),
         },
       });

@@ -13,6 +13,7 @@ import {
   changePasswordBody,
   deleteAccountBody,
   emptyBody,
+  listSessionsQuery,
   sessionIdParams,
 } from './auth-schemas.js';
 import { AUTH_BASE_PATH } from './base-path.js';
@@ -53,12 +54,16 @@ export function accountOperations(deps: AccountOperationDeps): Operation[] {
       method: 'get',
       path: `${AUTH_BASE_PATH}/sessions`,
       operationId: 'listSessions',
-      summary: "The caller's live sessions",
+      summary: "The caller's live sessions (and, on request, the recently ended ones)",
+      description:
+        'With `include=revoked`, also the sessions ended in the last 7 days, with `revokedAt` and ' +
+        '`revokedReason`: a session ended for `refresh_token_reused` was signed out because a copy of its ' +
+        'refresh token was used.',
       tag,
       limit: limits.api,
       guard: signedIn,
-      request: {},
-      success: { status: 200, description: 'Most recently used first.', json: sessionsResponse },
+      request: { query: listSessionsQuery },
+      success: { status: 200, description: 'Live sessions first.', json: sessionsResponse },
       errors: [],
       handle: controller.listSessions,
     }),

@@ -20,7 +20,11 @@ export interface AccountServiceDeps {
 }
 
 export interface AccountService {
-  listSessions(caller: LiveSession): Promise<Array<SessionRecord & { current: boolean }>>;
+  /** The live sessions; with `withEnded`, then those ended in the last 7 days. */
+  listSessions(
+    caller: LiveSession,
+    options?: { withEnded?: boolean },
+  ): Promise<Array<SessionRecord & { current: boolean }>>;
   endSession(caller: LiveSession, sessionId: string, client: ClientContext): Promise<void>;
   endAllSessions(caller: LiveSession, client: ClientContext): Promise<number>;
   changePassword(
@@ -31,15 +35,24 @@ export interface AccountService {
   deleteAccount(caller: LiveSession, password: string, client: ClientContext): Promise<void>;
 }
 
+/** How far back `include=revoked` looks: long enough to notice a session ended for you while away. */
+const ENDED_SESSIONS_SHOWN_MS = 7 * 24 * 3600 * 1000;
+
 export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { users, sessions, hasher, audit, confirmPassword } = deps;
   const now = () => new Date(deps.clock.now());
   const owner = ({ user, session }: LiveSession) => ({ userId: user.id, sessionId: session.id });
 
   return {
-    async listSessions(caller) {
-      const live = await sessions.listLiveSessions(caller.user.id, now());
-      return live.map((session) => ({ ...session, current: session.id === caller.session.id }));
+    async listSessions(caller, { withEnded = false } = {}) {
+      const at = now();
+      const live = await sessions.listLiveSessions(caller.user.id, at);
+      const since = new Date(at.getTime() - ENDED_SESSIONS_SHOWN_MS);
+      const ended = withEnded ? await sessions.listRevokedSessions(caller.user.id, since) : [];
+      return [...live, ...ended].map((session) => ({
+        ...session,
+        current: session.id === caller.session.id,
+      }));
     },
 
     async endSession(caller, sessionId, client) {

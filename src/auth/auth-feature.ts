@@ -1,6 +1,9 @@
 // Assembles the auth feature from the app's dependencies: services over the stores, controllers, the refresh-token
 // transport the configuration chose, and the operation tables with their rate limits and guards. Features above auth
 // get what they need of it from here (the Bearer guards), and hook into registration without auth knowing them.
+import { createMailQueue } from '../mail/mail-queue.js';
+import { outboxSealer } from '../mail/mail-sealer.js';
+import { createReuseResponse } from './refresh-reuse-response.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
@@ -80,7 +83,24 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     // Keyed from the refresh secret: rotating it turns every device untrusted until its next login.
     devices: createDeviceTokens(config.jwt.refreshSecret),
     sessionMaxAgeSeconds: config.session.maxAgeSeconds,
-    reuseGraceSeconds: config.refreshTokens.reuseGraceSeconds,
+    reuseGrace: {
+      windowMs: config.refreshTokens.reuse.graceSeconds * 1000,
+      maxReplays: config.refreshTokens.reuse.graceMaxReplays,
+    },
+    respondToReuse: createReuseResponse({
+      sessions,
+      users,
+      mail: createMailQueue({
+        outbox: deps.stores.mailOutbox,
+        sealer: outboxSealer(config.mail.outboxKeys),
+        clock,
+      }),
+      counters,
+      clock,
+      audit,
+      appUrl: config.mail.appUrl,
+      revokesAllSessions: config.refreshTokens.reuse.revokesAllSessions,
+    }),
     requireEmailVerification: config.recovery.requireEmailVerification,
     ...(deps.onRegistered ? { onRegistered: deps.onRegistered } : {}),
   });

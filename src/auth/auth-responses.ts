@@ -1,6 +1,7 @@
 // The response bodies of the auth routes, described once as zod schemas: the API document is generated from them,
 // and the API tests check every answer against them. They describe what the controllers send; they validate nothing
 // at run time.
+import { REVOCATION_REASONS } from '../storage/ports/session-store.js';
 import { z } from 'zod';
 
 /** `{success: true, message?, data}`: the message only where the controller sends one, so both shapes stay exact. */
@@ -51,6 +52,18 @@ export const sessionSchema = z.object({
   userAgent: z.string().nullable(),
   ip: z.string().nullable(),
   current: z.boolean().describe("True on the caller's own session."),
+  revokedAt: timestamp
+    .nullable()
+    .optional()
+    .describe('With `include=revoked`: when the session ended; null while it is live.'),
+  revokedReason: z
+    .enum(REVOCATION_REASONS)
+    .nullable()
+    .optional()
+    .describe(
+      'With `include=revoked`: why it ended. `refresh_token_reused`: a refresh token of it was used ' +
+        'again after it had been replaced (a copy may have been stolen), so it was ended for the owner.',
+    ),
 });
 
 export const userResponse = successBody(z.object({ user: publicUserSchema }), { message: false });
@@ -59,7 +72,12 @@ export const registeredResponse = successBody(z.object({ user: publicUserSchema 
 });
 export const sessionsResponse = successBody(
   z.object({
-    sessions: z.array(sessionSchema).describe('Most recently used first.'),
+    sessions: z
+      .array(sessionSchema)
+      .describe(
+        'The live sessions, most recently used first; with `include=revoked`, then the sessions ended in ' +
+          'the last 7 days, most recently ended first.',
+      ),
   }),
   { message: false },
 );

@@ -139,6 +139,14 @@ export const refreshBody = z.strictObject({ refreshToken: refreshTokenField });
 
 export const emptyBody = z.strictObject({});
 
+export const listSessionsQuery = z.strictObject({
+  include: z
+    .literal('revoked')
+    .optional()
+    .describe('`revoked` adds the sessions ended in the last 7 days, with when and why.'),
+});
+export type ListSessionsQuery = z.infer<typeof listSessionsQuery>;
+
 export const changePasswordBody = z
   .strictObject({
     currentPassword: loginPasswordField,

@@ -4,13 +4,19 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
-import type { LiveSession, SessionStore } from '../storage/ports/session-store.js';
+import type {
+  LiveSession,
+  RefreshTokenRecord,
+  ReuseGrace,
+  SessionStore,
+} from '../storage/ports/session-store.js';
 import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
 import type { LoginInput, RegisterInput } from './auth-schemas.js';
 import type { ClientContext } from './client-context.js';
 import type { DeviceTokens } from './device-tokens.js';
 import type { PasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
+import type { ReuseResponse } from './refresh-reuse-response.js';
 import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
 import type { AccessTokenClaims, RefreshTokenClaims } from './tokens/token-claims.js';
 import { hashRefreshToken, type TokenService } from './tokens/token-service.js';
@@ -25,8 +31,10 @@ export interface AuthServiceDeps {
   verifyPassword: PasswordVerifier;
   devices: DeviceTokens;
   sessionMaxAgeSeconds: number;
-  /** Seconds after a rotation during which the rotated token still gets a pair (two tabs refreshing at once). */
-  reuseGraceSeconds: number;
+  /** How long, and how often, the token just rotated still gets its successor (two tabs refreshing at once). */
+  reuseGrace: ReuseGrace;
+  /** What a used refresh token coming back outside the grace sets off. */
+  respondToReuse: ReuseResponse;
   /** Whether sign-in needs a verified address (REQUIRE_EMAIL_VERIFICATION). */
   requireEmailVerification: boolean;
   /** What a feature above auth does with each new account (recovery mails it a verification link). */
@@ -57,6 +65,13 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { users, sessions, hasher, tokens, clock, audit, verifyPassword, devices } = deps;
   const now = () => new Date(clock.now());
 
+  /** SESSION_REVOKED, with why the session ended when the store still knows (a client shows it, stops retrying). */
+  async function sessionRevoked(sessionId: string): Promise<AppError> {
+    const ended = await sessions.findSession(sessionId);
+    const reason = ended?.revokedReason ?? undefined;
+    return new AppError('SESSION_REVOKED', reason === undefined ? {} : { reason });
+  }
+
   /**
    * After BCRYPT_ROUNDS changes, a stored hash of the old cost makes this account's logins take another time than
    * an unknown email's (compared against a dummy of the new cost): the right password re-hashes it at once.
@@ -78,7 +93,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     };
     const owner = { userId: user.id, sessionId: session.id };
     const refresh = tokens.issueRefreshToken({ ...owner, notAfter: session.expiresAt });
-    await sessions.openSession(session, toRefreshTokenRecord(refresh, owner, createdAt));
+    await sessions.openSession(session, toRefreshTokenRecord(refresh, owner));
     const access = tokens.issueAccessToken({
       ...owner,
       role: user.role,
@@ -96,22 +111,16 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   }
 
   /**
-   * Two tabs refreshing with one token a moment apart is not theft: within the grace the later one gets its own
-   * token in the same session. The price: a token stolen and replayed within the grace is not detected.
+   * A replay inside the grace gets the successor its token was replaced by, signed again byte for byte, so parallel
+   * tabs converge on one token. Should the refresh key have changed since, the same token cannot be made again: the
+   * replay is refused without ending the session.
    */
-  function withinReuseGrace(usedAt: Date): boolean {
-    const grace = deps.reuseGraceSeconds * 1000;
-    return grace > 0 && clock.now() - usedAt.getTime() <= grace;
-  }
+  const withinGrace = (usedAt: Date) => clock.now() - usedAt.getTime() <= deps.reuseGrace.windowMs;
 
-  /** A used refresh token came back: whoever holds the family may be an attacker, so the whole session ends. */
-  async function endSessionAfterReuse(
-    owner: { sessionId: string; userId: string },
-    client: ClientContext,
-  ): Promise<never> {
-    await sessions.revokeSession(owner.sessionId, 'refresh_token_reused', now());
-    audit.record('token.reuse_detected', { ...owner, ...client });
-    throw new AppError('REFRESH_TOKEN_REUSED');
+  function gracedToken(successor: RefreshTokenRecord) {
+    const again = tokens.reissueRefreshToken(successor);
+    if (again.tokenHash !== successor.tokenHash) throw new AppError('REFRESH_TOKEN_INVALID');
+    return again;
   }
 
   return {
@@ -167,29 +176,28 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async refresh(refreshToken, client) {
       const claims = verifiedRefreshClaims(refreshToken);
       const live = await sessions.findLiveSession(claims.sid, now());
-      if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
+      if (!live || live.user.id !== claims.sub) throw await sessionRevoked(claims.sid);
       const owner = { userId: live.user.id, sessionId: live.session.id };
       const next = tokens.issueRefreshToken({ ...owner, notAfter: live.session.expiresAt });
-      const successor = toRefreshTokenRecord(next, owner, now());
       const rotation = await sessions.rotateRefreshToken(
         hashRefreshToken(refreshToken),
-        successor,
+        toRefreshTokenRecord(next, owner),
         now(),
+        deps.reuseGrace,
       );
+      let refresh = next;
       switch (rotation.outcome) {
         case 'rotated':
+          audit.record('token.refresh', { ...owner, ...client });
           break;
-        case 'reused':
-          if (
-            !withinReuseGrace(rotation.usedAt) ||
-            !(await sessions.addRefreshToken(successor, now()))
-          ) {
-            return endSessionAfterReuse(owner, client);
-          }
+        case 'graced':
+          refresh = gracedToken(rotation.successor);
           audit.record('token.refresh_in_grace', { ...owner, ...client });
           break;
+        case 'reused':
+          return deps.respondToReuse(rotation, client);
         case 'revoked':
-          throw new AppError('SESSION_REVOKED');
+          throw new AppError('SESSION_REVOKED', { reason: rotation.reason });
         case 'expired':
           throw new AppError('REFRESH_TOKEN_EXPIRED');
         case 'unknown':
@@ -201,8 +209,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         emailVerified: live.user.emailVerified,
         notAfter: live.session.expiresAt,
       });
-      audit.record('token.refresh', { ...owner, ...client });
-      return toTokenPair(access, next);
+      return toTokenPair(access, refresh);
     },
 
     async logout(refreshToken, client) {
@@ -210,7 +217,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const stored = await sessions.findRefreshToken(hashRefreshToken(refreshToken));
       if (!stored) throw new AppError('REFRESH_TOKEN_INVALID');
       const owner = { userId: stored.userId, sessionId: stored.sessionId };
-      if (stored.usedAt !== null) return endSessionAfterReuse(owner, client);
+      // A tab logging out with the token another tab just rotated means to log out, as a graced refresh means to
+      // refresh; any older token is reuse.
+      if (stored.usedAt !== null && !withinGrace(stored.usedAt)) {
+        return deps.respondToReuse({ ...owner, usedAt: stored.usedAt }, client);
+      }
       const ended = await sessions.revokeSession(stored.sessionId, 'logout', now());
       audit.record('logout', { ...owner, alreadyEnded: !ended, ...client });
     },
@@ -221,7 +232,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (verification.status === 'invalid') throw new AppError('TOKEN_INVALID');
       const { claims } = verification;
       const live = await sessions.findLiveSession(claims.sid, now());
-      if (!live || live.user.id !== claims.sub) throw new AppError('SESSION_REVOKED');
+      if (!live || live.user.id !== claims.sub) throw await sessionRevoked(claims.sid);
       return { ...live, claims };
     },
   };

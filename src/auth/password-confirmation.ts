@@ -20,7 +20,7 @@ export function createPasswordConfirmation(deps: {
 }): PasswordConfirmation {
   return async (caller, password, client) => {
     const account = await deps.users.findLiveUserById(caller.user.id);
-    if (!account) throw new AppError('SESSION_REVOKED');
+    if (!account) throw new AppError('SESSION_REVOKED', { reason: 'account_deleted' });
     const verification = await deps.verifyPassword.reauthenticate(
       caller.session.id,
       password,

@@ -17,17 +17,17 @@ export function toTokenPair(access: IssuedAccessToken, refresh: IssuedRefreshTok
   };
 }
 
+/** Stored with the very instant it was issued at, from which the grace signs the same token again. */
 export function toRefreshTokenRecord(
   refresh: IssuedRefreshToken,
   owner: { userId: string; sessionId: string },
-  createdAt: Date,
 ): NewRefreshToken {
   return {
     id: refresh.jti,
     sessionId: owner.sessionId,
     userId: owner.userId,
     tokenHash: refresh.tokenHash,
-    createdAt,
+    createdAt: refresh.issuedAt,
     expiresAt: refresh.expiresAt,
   };
 }

@@ -38,8 +38,12 @@ export interface Config {
     /** Where clients send and receive refresh tokens: the JSON body, or an HttpOnly cookie (browser apps). */
     readonly transport: 'body' | 'cookie';
     readonly cookie: { readonly sameSite: 'strict' | 'lax' | 'none'; readonly secure: boolean };
-    /** How long after a rotation the rotated token still gets a pair instead of counting as reuse (0: never). */
-    readonly reuseGraceSeconds: number;
+    /** DESIGN section 9: the grace for a token just rotated, and what reuse outside it ends. */
+    readonly reuse: {
+      readonly graceSeconds: number;
+      readonly graceMaxReplays: number;
+      readonly revokesAllSessions: boolean;
+    };
   };
   readonly passwords: { readonly bcryptRounds: number };
   readonly storage: StorageConfig;
@@ -178,7 +182,11 @@ function toConfig(
         // Browsers drop a SameSite=None cookie that is not Secure.
         secure: production || env.REFRESH_COOKIE_SAMESITE === 'none',
       },
-      reuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+      reuse: {
+        graceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+        graceMaxReplays: env.REFRESH_REUSE_GRACE_MAX_REPLAYS,
+        revokesAllSessions: env.REUSE_REVOKES_ALL_SESSIONS,
+      },
     },
     passwords: { bcryptRounds: env.BCRYPT_ROUNDS },
     storage:

@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   message?: string;
   details?: ErrorDetail[];
   headers?: Record<string, string>;
+  /** Why a session ended, carried by SESSION_REVOKED (DESIGN section 4). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -18,6 +20,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly details: ErrorDetail[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly reason: string | undefined;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.message ?? ERROR_CATALOGUE[code].message, { cause: options.cause });
@@ -26,5 +29,6 @@ export class AppError extends Error {
     this.status = ERROR_CATALOGUE[code].status;
     this.details = options.details;
     this.headers = options.headers;
+    this.reason = options.reason;
   }
 }

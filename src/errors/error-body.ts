@@ -16,6 +16,14 @@ export const errorBody = z
     success: z.literal(false),
     message: z.string().describe('Human-readable; may change. Program against `error`.'),
     error: z.enum(ERROR_CODES).describe('The stable code; its HTTP status never varies.'),
+    reason: z
+      .string()
+      .optional()
+      .describe(
+        'With `SESSION_REVOKED`: why the session ended (`logout`, `logout_all`, `refresh_token_reused`, ' +
+          '`password_changed`, `password_reset`, `email_changed`, `account_deleted`), so a client can tell ' +
+          '"signed out for your security" from "you signed out" and stop retrying.',
+      ),
     details: z.array(errorDetailSchema).optional().describe('Every problem, on validation errors.'),
   })
   .describe('The one shape of every error answer.');

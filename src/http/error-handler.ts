@@ -62,6 +62,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       success: false,
       message: appError.message,
       error: appError.code,
+      ...(appError.reason === undefined ? {} : { reason: appError.reason }),
       ...(appError.details ? { details: appError.details } : {}),
     });
   };

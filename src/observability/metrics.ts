@@ -45,8 +45,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
   );
   const refreshes = counter('auth_token_refreshes_total', 'Refresh-token rotations.', ['outcome']);
   const reuse = counter(
-    'auth_refresh_token_reuse_total',
-    'Used refresh tokens presented again (their sessions were ended).',
+    'auth_refresh_reuse_total',
+    'Rotated refresh tokens presented again, by outcome: graced (inside the reuse grace: answered with the ' +
+      'same successor) or revoked (reuse: the session was ended and the owner told).',
+    ['outcome'],
   );
   const logouts = counter('auth_logouts_total', 'Sessions ended by their users.', ['scope']);
   const passwordChanges = counter('auth_password_changes_total', 'Passwords changed.');
@@ -71,6 +73,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     logins.labels('failure', reason).inc(0);
   }
   for (const outcome of ['rotated', 'grace']) refreshes.labels(outcome).inc(0);
+  for (const outcome of ['graced', 'revoked']) reuse.labels(outcome).inc(0);
   for (const scope of ['untrusted', 'device', 'session']) lockouts.labels(scope).inc(0);
   for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
   const limits = ['login', 'register', 'refresh', 'api', 'forgot', 'reset', 'resend', 'verify'];
@@ -86,8 +89,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     'login.lockout': (fields) => lockouts.labels(String(fields.clientClass)),
     'reauth.lockout': () => lockouts.labels('session'),
     'token.refresh': () => refreshes.labels('rotated'),
-    'token.refresh_in_grace': () => refreshes.labels('grace'),
-    'token.reuse_detected': () => reuse,
+    'token.refresh_in_grace': () => ({
+      inc() {
+        refreshes.labels('grace').inc();
+        reuse.labels('graced').inc();
+      },
+    }),
+    'token.reuse_detected': () => reuse.labels('revoked'),
     logout: () => logouts.labels('session'),
     'session.revoked': () => logouts.labels('session'),
     logout_all: () => logouts.labels('all'),

@@ -52,18 +52,35 @@ describe('POST /api/auth/logout', () => {
     expectError(await refresh(app, login.refreshToken), ErrorCodes.SESSION_REVOKED);
   });
 
-  it('when the token was already rotated, then it counts as reuse: 401 and the session ends', async () => {
-    const { app, logs } = buildTestApp();
+  it('when the token was rotated before the grace, then it counts as reuse: 401 and the session ends', async () => {
+    const { app, clock, logs } = buildTestApp();
     const login = await registerAndLogIn(app);
     const rotated = (await refresh(app, login.refreshToken)).body as {
       data: { refreshToken: string; accessToken: string };
     };
+    clock.advance('11s');
 
     expectError(await logout(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_REUSED);
 
     expect(logs.events('token.reuse_detected')).toHaveLength(1);
     expectError(await refresh(app, rotated.data.refreshToken), ErrorCodes.SESSION_REVOKED);
     expectError(await profile(app, rotated.data.accessToken), ErrorCodes.SESSION_REVOKED);
+  });
+
+  it('when another tab just rotated the token, then logging out with it ends the session as a logout, not as theft', async () => {
+    const { app, clock, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    const rotated = (await refresh(app, login.refreshToken)).body as {
+      data: { refreshToken: string; accessToken: string };
+    };
+    clock.advance('5s');
+
+    await logout(app, login.refreshToken).expect(200);
+
+    expect(logs.events('token.reuse_detected')).toHaveLength(0);
+    const revoked = await profile(app, rotated.data.accessToken);
+    expectError(revoked, ErrorCodes.SESSION_REVOKED);
+    expect((revoked.body as { reason?: string }).reason).toBe('logout');
   });
 
   it('when the refresh token has expired, then 401 REFRESH_TOKEN_EXPIRED and nothing changes', async () => {

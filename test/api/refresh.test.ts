@@ -63,10 +63,11 @@ describe('POST /api/auth/refresh', () => {
     });
   });
 
-  it('when a used refresh token is replayed, then 401 REFRESH_TOKEN_REUSED and the whole session ends', async () => {
-    const { app, logs } = buildTestApp();
+  it('when a used refresh token is replayed after the grace, then 401 REFRESH_TOKEN_REUSED and the whole session ends', async () => {
+    const { app, clock, logs } = buildTestApp();
     const login = await registerAndLogIn(app);
     const rotated = (await refresh(app, login.refreshToken)).body as { data: PairData };
+    clock.advance('11s');
 
     const replay = await refresh(app, login.refreshToken);
 
@@ -84,19 +85,20 @@ describe('POST /api/auth/refresh', () => {
   });
 
   it("when one session replays a token, then the same user's other sessions keep working", async () => {
-    const { app } = buildTestApp();
+    const { app, clock } = buildTestApp();
     const account = await registerAccount(app);
     const phone = await logIn(app, account, 'phone');
     const laptop = await logIn(app, account, 'laptop');
     await refresh(app, phone.refreshToken).expect(200);
+    clock.advance('11s');
 
     expectError(await refresh(app, phone.refreshToken), ErrorCodes.REFRESH_TOKEN_REUSED);
 
     expect((await refresh(app, laptop.refreshToken)).status).toBe(200);
   });
 
-  it('when 20 refreshes race with one token, then exactly one succeeds and the rest are reuse', async () => {
-    const { app, writes } = buildTestApp();
+  it('when 20 refreshes race with one token in strict mode, then exactly one succeeds and the rest are reuse', async () => {
+    const { app, writes } = buildTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
     const login = await registerAndLogIn(app);
     const mark = writes.mark();
 
@@ -218,23 +220,27 @@ describe('POST /api/auth/refresh', () => {
       const login = await registerAndLogIn(app);
       const claims = decodePayload(login.refreshToken) as Claims;
       const forged = resign(login.refreshToken, { jti: 'forged', ...changes(claims) });
-      // Stored as if we had issued it: the verification alone must refuse it.
-      await stores.sessions.addRefreshToken(
-        {
-          id: 'forged',
-          sessionId: claims.sid,
-          userId: claims.sub,
-          tokenHash: hashRefreshToken(forged),
-          createdAt: new Date(clock.now()),
-          expiresAt: new Date((claims.exp + 3600) * 1000),
-        },
-        new Date(clock.now()),
+      // Stored as if we had issued it (the login token rotated into it): the verification alone must refuse it.
+      const forgedRecord = {
+        id: 'forged',
+        sessionId: claims.sid,
+        userId: claims.sub,
+        tokenHash: hashRefreshToken(forged),
+        createdAt: new Date(clock.now()),
+        expiresAt: new Date((claims.exp + 3600) * 1000),
+      };
+      const now = new Date(clock.now());
+      const rotation = await stores.sessions.rotateRefreshToken(
+        hashRefreshToken(login.refreshToken),
+        forgedRecord,
+        now,
       );
+      expect(rotation.outcome).toBe('rotated');
       const mark = writes.mark();
 
       expectError(await refresh(app, forged), ErrorCodes.REFRESH_TOKEN_INVALID);
       expect(writes.since(mark)).toEqual([]);
-      expect((await refresh(app, login.refreshToken)).status).toBe(200);
+      expect((await stores.sessions.findRefreshToken(forgedRecord.tokenHash))?.usedAt).toBeNull();
     },
   );
 

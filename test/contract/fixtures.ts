@@ -18,12 +18,13 @@ export const at = (ms: number) => new Date(T0 + ms);
 export const ROTATED = { outcome: 'rotated' };
 /** How a token reads back when it was stored and never used. */
 export const unused = (token: NewRefreshToken) => ({ ...token, usedAt: null, replacedById: null });
-/** The 'reused' outcome for a token of `session` first used at `usedAt`. */
-export const reusedIn = (session: NewSession, usedAt: Date) => ({
+/** The 'reused' outcome for a token of `session` first used at `usedAt`, `generationsBehind` rotations ago. */
+export const reusedIn = (session: NewSession, usedAt: Date, generationsBehind = 1) => ({
   outcome: 'reused',
   sessionId: session.id,
   userId: session.userId,
   usedAt,
+  generationsBehind,
 });
 export const fakeTokenHash = () => randomBytes(32).toString('hex');
 

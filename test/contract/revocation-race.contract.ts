@@ -1,8 +1,8 @@
 // Rotation and revocation racing, part of the sessions port's contract: never a live token pair for a revoked session.
 // Each case runs many rounds of concurrent calls (the revocation placed at a different point among them each round)
 // and then checks what every adapter must guarantee, whatever order the server chose: at most one rotation wins, a
-// rotation that did not answer 'rotated' stored nothing, an add that answered false stored nothing, and once the
-// revocation has finished no token of the session rotates any more.
+// rotation that did not answer 'rotated' stored nothing, a graced replay hands out only the one stored successor, and
+// once the revocation has finished no token of the session rotates any more.
 import { describe, expect, it } from 'vitest';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import type { NewSession, RotationOutcome } from '../../src/storage/ports/session-store.js';
@@ -99,30 +99,37 @@ export function describeRevocationRaceContract({ freshStores, loggedIn }: Contra
     );
 
     it.each(REVOCATIONS)(
-      'when a token is added to a session during a revocation (%s), many times over, then it is stored only if the add said so, and never rotates after',
+      'when graced replays race a revocation (%s), many times over, then the successor they hand out never rotates after it',
       async (_, revoke) => {
         const stores = await freshStores();
         const now = at(HOUR);
+        const grace = { windowMs: 10_000, maxReplays: 50 };
         for (let round = 0; round < ROUNDS; round += 1) {
-          const { session } = await loggedIn(stores);
-          const extra = newToken(session);
-          let added: boolean | undefined;
-          await startInterleaved(
-            [
-              async () => {
-                added = await stores.sessions.addRefreshToken(extra, now);
-              },
-            ],
-            () => revoke(stores, session, now),
-            round % 2,
+          const { session, token } = await loggedIn(stores);
+          const successor = newToken(session, { createdAt: now });
+          await stores.sessions.rotateRefreshToken(token.tokenHash, successor, now);
+          const replays = Array.from(
+            { length: RACING_ROTATIONS },
+            () => () =>
+              stores.sessions.rotateRefreshToken(token.tokenHash, newToken(session), now, grace),
           );
+          const outcomes = (await startInterleaved(
+            replays,
+            () => revoke(stores, session, now),
+            round % (RACING_ROTATIONS + 1),
+          )) as RotationOutcome[];
 
-          const stored = await stores.sessions.findRefreshToken(extra.tokenHash);
-          expect(stored !== undefined, `round ${String(round)}`).toBe(added);
-          expect(
-            (await stores.sessions.rotateRefreshToken(extra.tokenHash, newToken(session), now))
-              .outcome,
-          ).not.toBe('rotated');
+          for (const outcome of outcomes.filter((o) => o.outcome === 'graced')) {
+            expect(outcome.successor.tokenHash, `round ${String(round)}`).toBe(successor.tokenHash);
+          }
+          expect(outcomes.filter((o) => o.outcome === 'rotated')).toEqual([]);
+          const after = await stores.sessions.rotateRefreshToken(
+            successor.tokenHash,
+            newToken(session),
+            now,
+            grace,
+          );
+          expect(after.outcome).toBe('revoked');
           expect(await stores.sessions.findLiveSession(session.id, now)).toBeUndefined();
         }
       },

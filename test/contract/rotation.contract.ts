@@ -38,7 +38,7 @@ export function describeRotationContract({
     it('when a used token is rotated again, then it is reused and nothing is written', async () => {
       const stores = await freshStores();
       const { session, token } = await loggedIn(stores);
-      const first = newToken(session);
+      const first = newToken(session, { createdAt: at(HOUR) });
       await stores.sessions.rotateRefreshToken(token.tokenHash, first, at(HOUR));
       const second = newToken(session);
       const outcome = await stores.sessions.rotateRefreshToken(
@@ -106,7 +106,7 @@ export function describeRotationContract({
         successor,
         at(2 * HOUR),
       );
-      expect(outcome).toEqual({ outcome: 'revoked' });
+      expect(outcome).toEqual({ outcome: 'revoked', reason: 'logout' });
       expect(await stores.sessions.findRefreshToken(successor.tokenHash)).toBeUndefined();
       expect(await stores.sessions.findRefreshToken(token.tokenHash)).toEqual(unused(token));
     });
@@ -125,7 +125,9 @@ export function describeRotationContract({
     it('when twenty rotations of one token race, then exactly one rotates and one successor is stored', async () => {
       const stores = await freshStores();
       const { session, token } = await loggedIn(stores);
-      const successors = Array.from({ length: 20 }, () => newToken(session));
+      const successors = Array.from({ length: 20 }, () =>
+        newToken(session, { createdAt: at(HOUR) }),
+      );
       const outcomes = await Promise.all(
         successors.map((successor) =>
           stores.sessions.rotateRefreshToken(token.tokenHash, successor, at(HOUR)),
@@ -148,37 +150,16 @@ export function describeRotationContract({
     it('when a token is rotated down a chain, then each step rotates and the first token is reused', async () => {
       const stores = await freshStores();
       const { session, token: token1 } = await loggedIn(stores);
-      const token2 = newToken(session);
-      const token3 = newToken(session);
-      const token4 = newToken(session);
+      const token2 = newToken(session, { createdAt: at(HOUR) });
+      const token3 = newToken(session, { createdAt: at(2 * HOUR) });
+      const token4 = newToken(session, { createdAt: at(3 * HOUR) });
       const rotate = (from: NewRefreshToken, to: NewRefreshToken, now: Date) =>
         stores.sessions.rotateRefreshToken(from.tokenHash, to, now);
       expect(await rotate(token1, token2, at(HOUR))).toEqual(ROTATED);
       expect(await rotate(token2, token3, at(2 * HOUR))).toEqual(ROTATED);
       expect(await stores.sessions.findRefreshToken(token3.tokenHash)).toEqual(unused(token3));
-      expect(await rotate(token1, token4, at(3 * HOUR))).toEqual(reusedIn(session, at(HOUR)));
+      expect(await rotate(token1, token4, at(3 * HOUR))).toEqual(reusedIn(session, at(HOUR), 2));
       expect(await stores.sessions.findRefreshToken(token4.tokenHash)).toBeUndefined();
-    });
-
-    it('when a token is added to a live session, then it is stored unused; to an ended session, nothing is stored', async () => {
-      const stores = await freshStores();
-      const { session } = await loggedIn(stores);
-      const extra = newToken(session, { createdAt: at(HOUR) });
-      expect(await stores.sessions.addRefreshToken(extra, at(HOUR))).toBe(true);
-      expect(await stores.sessions.findRefreshToken(extra.tokenHash)).toEqual(unused(extra));
-
-      await stores.sessions.revokeSession(session.id, 'logout', at(2 * HOUR));
-      const late = newToken(session, { createdAt: at(2 * HOUR) });
-      expect(await stores.sessions.addRefreshToken(late, at(2 * HOUR))).toBe(false);
-      expect(await stores.sessions.findRefreshToken(late.tokenHash)).toBeUndefined();
-    });
-
-    it('when a token is added to an expired session, then nothing is stored', async () => {
-      const stores = await freshStores();
-      const { session } = await loggedIn(stores, { expiresAt: at(HOUR) });
-      const late = newToken(session);
-      expect(await stores.sessions.addRefreshToken(late, at(HOUR))).toBe(false);
-      expect(await stores.sessions.findRefreshToken(late.tokenHash)).toBeUndefined();
     });
   });
 }

@@ -12,6 +12,7 @@ import {
   unused,
   type ContractHelpers,
 } from './fixtures.js';
+import { describeReuseGraceContract } from './reuse-grace.contract.js';
 import { describeRevocationRaceContract } from './revocation-race.contract.js';
 import { describeRotationContract } from './rotation.contract.js';
 import { describeSweepContract } from './sweep.contract.js';
@@ -20,6 +21,7 @@ export function describeSessionStoreContract(helpers: ContractHelpers): void {
   describe('sessions port', () => {
     describeSessionCases(helpers);
     describeRotationContract(helpers);
+    describeReuseGraceContract(helpers);
     describeRevocationRaceContract(helpers);
     describeSweepContract(helpers);
   });

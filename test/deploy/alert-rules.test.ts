@@ -191,7 +191,7 @@ describe('deploy/alerts.yml', () => {
     expect(selected('auth_logins_total', 'outcome=failure')).toBe(true);
     expect(selected('auth_logins_total', 'reason=unknown_email')).toBe(true);
     expect(selected('auth_lockouts_total')).toBe(true);
-    expect(selected('auth_refresh_token_reuse_total')).toBe(true);
+    expect(selected('auth_refresh_reuse_total', 'outcome=revoked')).toBe(true);
     expect(selected('http_rate_limited_total')).toBe(true);
     expect(selected('http_request_duration_seconds_count', 'status=~5..')).toBe(true);
     expect(selected('http_request_duration_seconds_bucket', 'route=/api/auth/login')).toBe(true);

@@ -41,11 +41,14 @@ const WRITES: WriteTable = {
     openSession: () => true,
     findLiveSession: 'read',
     findRefreshToken: 'read',
-    rotateRefreshToken: (rotation) => rotation.outcome === 'rotated',
-    addRefreshToken: (added) => added,
+    // A graced replay writes its count.
+    rotateRefreshToken: (rotation) =>
+      rotation.outcome === 'rotated' || rotation.outcome === 'graced',
+    findSession: 'read',
     revokeSession: (revoked) => revoked,
     revokeUserSessions: (ended) => ended > 0,
     listLiveSessions: 'read',
+    listRevokedSessions: 'read',
     sweepExpired: (swept) => swept.refreshTokens > 0 || swept.sessions > 0,
   },
   mailOutbox: {

@@ -1,8 +1,8 @@
 // The Mongo adapter has no transaction, so the order of its steps is what keeps rotation honest against revocation.
 // These cases force the one interleaving a race can only hit by luck: the session is revoked (through another
-// connection, as another instance would) right after the adapter has read it as live. A rotation or an added token
-// must then come out 'revoked' / false with nothing stored; an adapter that decides on that read alone answers
-// 'rotated' or true and leaves a token in a revoked session.
+// connection, as another instance would) right after the adapter has read it as live. A rotation or a graced replay
+// must then come out 'revoked' with nothing stored or handed out; an adapter that decides on that read alone answers
+// 'rotated' or 'graced' and leaves a usable token in a revoked session.
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, expect, it, onTestFinished } from 'vitest';
@@ -93,19 +93,25 @@ describeWithService(
 
       expect(
         await stores.sessions.rotateRefreshToken(token.tokenHash, successor, at(HOUR)),
-      ).toEqual({
-        outcome: 'revoked',
-      });
+      ).toEqual({ outcome: 'revoked', reason: 'logout' });
       expect(await other.sessions.findRefreshToken(successor.tokenHash)).toBeUndefined();
       expect((await other.sessions.findRefreshToken(token.tokenHash))?.usedAt).toBeNull();
     });
 
-    it('when the session is revoked right after an add read it as live, then the add is refused and stores nothing', async () => {
-      const { stores, other, session } = await twoInstances('exists');
-      const extra = newToken(session);
+    it('when the session is revoked right after a graced replay read it as live, then the replay is revoked', async () => {
+      const { stores, other, session, token } = await twoInstances('findOne');
+      const successor = newToken(session, { createdAt: at(HOUR) });
+      expect(
+        (await other.sessions.rotateRefreshToken(token.tokenHash, successor, at(HOUR))).outcome,
+      ).toBe('rotated');
 
-      expect(await stores.sessions.addRefreshToken(extra, at(HOUR))).toBe(false);
-      expect(await other.sessions.findRefreshToken(extra.tokenHash)).toBeUndefined();
+      const replay = await stores.sessions.rotateRefreshToken(
+        token.tokenHash,
+        newToken(session),
+        at(HOUR + 1000),
+        { windowMs: 10_000, maxReplays: 5 },
+      );
+      expect(replay).toEqual({ outcome: 'revoked', reason: 'logout' });
     });
   },
 );

@@ -180,7 +180,7 @@ describeWithService(
       ).toMatchObject({ outcome: 'reused' });
       expect(
         await stores.sessions.rotateRefreshToken(hashOf(tokens.t2), newToken(s2), now),
-      ).toEqual({ outcome: 'revoked' });
+      ).toEqual({ outcome: 'revoked', reason: 'logout' });
       expect(
         await stores.sessions.rotateRefreshToken(hashOf(tokens.t1), newToken(s1), now),
       ).toEqual({ outcome: 'rotated' });

@@ -159,10 +159,11 @@ describe('mongo store on a connection that is not up', () => {
     findRefreshToken: (sessions) => sessions.findRefreshToken(token.tokenHash),
     rotateRefreshToken: (sessions) => sessions.rotateRefreshToken(token.tokenHash, token, NOW),
     revokeSession: (sessions) => sessions.revokeSession(session.id, 'logout', NOW),
-    addRefreshToken: (sessions) => sessions.addRefreshToken(token, NOW),
+    findSession: (sessions) => sessions.findSession(session.id),
     revokeUserSessions: (sessions) =>
       sessions.revokeUserSessions(session.userId, 'logout_all', NOW),
     listLiveSessions: (sessions) => sessions.listLiveSessions(session.userId, NOW),
+    listRevokedSessions: (sessions) => sessions.listRevokedSessions(session.userId, NOW),
     sweepExpired: (sessions) => sessions.sweepExpired(NOW, 100),
   };
   const mailId = randomUUID();
@@ -274,7 +275,8 @@ describe('guardUnavailable', () => {
       rehashPassword: vi.fn<Port['rehashPassword']>(),
       markEmailVerified: vi.fn<Port['markEmailVerified']>(),
       changeEmail: vi.fn<Port['changeEmail']>(),
-      addRefreshToken: vi.fn<Port['addRefreshToken']>(),
+      findSession: vi.fn<Port['findSession']>(),
+      listRevokedSessions: vi.fn<Port['listRevokedSessions']>(),
       revokeUserSessions: vi.fn<Port['revokeUserSessions']>(),
       listLiveSessions: vi.fn<Port['listLiveSessions']>(),
       sweepExpired: vi.fn<Port['sweepExpired']>(),

@@ -254,15 +254,16 @@ describe('mongo schemas: validation', () => {
 });
 
 describe('mongo schemas: declared indexes', () => {
-  it('when the user, claim, deletion and revocation indexes are read, then each has only its _id (the unique key)', () => {
-    for (const schema of [
-      userSchema,
-      emailClaimSchema,
-      userDeletionSchema,
-      sessionRevocationSchema,
-    ]) {
+  it('when the user, claim and deletion indexes are read, then each has only its _id (the unique key)', () => {
+    for (const schema of [userSchema, emailClaimSchema, userDeletionSchema]) {
       expect(schema.indexes()).toEqual([]);
     }
+  });
+
+  it("when the revocation indexes are read, then one lists a user's ended sessions, newest first, and none is unique", () => {
+    expect(sessionRevocationSchema.indexes()).toEqual([
+      [{ userId: 1, revokedAt: -1 }, { name: 'session_revocations_user' }],
+    ]);
   });
 
   it('when the session indexes are read, then there is one on userId (expiry is indexed by mongo-setup.ts)', () => {

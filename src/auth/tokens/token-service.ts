@@ -27,8 +27,19 @@ export interface IssuedRefreshToken {
   token: string;
   jti: string;
   tokenHash: string;
+  /** The instant it was issued; its `iat` is this in whole seconds, so the token can be signed again from it. */
+  issuedAt: Date;
   expiresAt: Date;
   expiresInSeconds: number;
+}
+
+/** What the store keeps of a refresh token, from which the same token is signed again (the reuse grace). */
+export interface StoredRefreshClaims {
+  id: string;
+  userId: string;
+  sessionId: string;
+  createdAt: Date;
+  expiresAt: Date;
 }
 
 export interface TokenService {
@@ -46,6 +57,12 @@ export interface TokenService {
     sessionId: string;
     notAfter: Date;
   }): IssuedRefreshToken;
+  /**
+   * The refresh token `stored` was issued as, byte for byte: HS256 is deterministic, so the same claims under the
+   * same key sign to the same token. When the signing key has changed since, it comes out different, which the
+   * caller sees by its hash.
+   */
+  reissueRefreshToken(stored: StoredRefreshClaims): IssuedRefreshToken;
   verifyAccessToken(token: string): Verification<AccessTokenClaims>;
   verifyRefreshToken(token: string): Verification<RefreshTokenClaims>;
 }
@@ -75,6 +92,32 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
 
   const sign = (claims: object, keys: KeyRing) =>
     jwt.sign(claims, keys.signing.key, { algorithm: 'HS256', keyid: keys.signing.kid });
+
+  /** Signs refresh claims in one fixed shape and order: what makes a token signed again come out the same. */
+  function signRefresh(
+    { sub, sid, jti, iat, exp }: Pick<RefreshTokenClaims, 'sub' | 'sid' | 'jti' | 'iat' | 'exp'>,
+    issuedAtMs: number,
+  ): IssuedRefreshToken {
+    const claims: RefreshTokenClaims = {
+      sub,
+      sid,
+      jti,
+      iat,
+      exp,
+      iss: issuer,
+      aud: audience,
+      typ: 'refresh',
+    };
+    const token = sign(claims, refreshKeys);
+    return {
+      token,
+      jti,
+      tokenHash: hashRefreshToken(token),
+      issuedAt: new Date(issuedAtMs),
+      expiresAt: new Date(exp * 1000),
+      expiresInSeconds: exp - nowSeconds(),
+    };
+  }
 
   function verify<Claims>(
     token: string,
@@ -127,27 +170,16 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
     },
 
     issueRefreshToken({ userId, sessionId, notAfter }) {
-      const iat = nowSeconds();
+      const issuedAt = clock.now();
+      const iat = Math.floor(issuedAt / 1000);
       const exp = Math.min(iat + jwtConfig.refreshTtlSeconds, epochSeconds(notAfter));
-      const jti = randomUUID();
-      const claims: RefreshTokenClaims = {
-        sub: userId,
-        sid: sessionId,
-        jti,
-        iat,
-        exp,
-        iss: issuer,
-        aud: audience,
-        typ: 'refresh',
-      };
-      const token = sign(claims, refreshKeys);
-      return {
-        token,
-        jti,
-        tokenHash: hashRefreshToken(token),
-        expiresAt: new Date(exp * 1000),
-        expiresInSeconds: exp - iat,
-      };
+      return signRefresh({ sub: userId, sid: sessionId, jti: randomUUID(), iat, exp }, issuedAt);
+    },
+
+    reissueRefreshToken({ id, userId, sessionId, createdAt, expiresAt }) {
+      const iat = epochSeconds(createdAt);
+      const claims = { sub: userId, sid: sessionId, jti: id, iat, exp: epochSeconds(expiresAt) };
+      return signRefresh(claims, createdAt.getTime());
     },
 
     verifyAccessToken(token) {

@@ -71,14 +71,26 @@ export interface RefreshTokenDocument {
   replacedById: string | null;
   /**
    * What the token's unique index is on: the id of the token it replaced, so of concurrent rotations of one token
-   * exactly one successor is stored. A session's first token holds `root:<own id>`, a token added in the reuse grace
-   * `added:<own id>`: values of their own.
+   * exactly one successor is stored. A session's first token holds `root:<own id>`, a value of its own (tokens that
+   * an earlier version added in its reuse grace hold `added:<own id>`).
    */
   rotatedFrom: string;
 }
 
 export const firstTokenKey = (tokenId: string) => `root:${tokenId}`;
-export const addedTokenKey = (tokenId: string) => `added:${tokenId}`;
+
+/**
+ * One replay of a rotated token answered under the reuse grace, under `_id` = `<token id>:<n>` for n below the cap:
+ * of concurrent replays, each takes the first free place, so no more than the cap can ever be answered (an insert
+ * that finds its key taken tries the next one). Removed by the sweep with its token.
+ */
+export interface RefreshTokenReplayDocument {
+  _id: string;
+  tokenId: string;
+  expiresAt: Date;
+}
+
+export const replayKey = (tokenId: string, place: number) => `${tokenId}:${String(place)}`;
 
 /**
  * A one-time token as issued; it is never updated. What happens to it later is an insert-only record of its own:

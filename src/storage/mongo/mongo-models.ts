@@ -5,6 +5,7 @@
 // why). Models are bound to a connection passed in; there is no global mongoose state.
 import { Schema, type Connection } from 'mongoose';
 import { MAIL_ERROR_MAX_LENGTH, type MailKind } from '../ports/mail-outbox.js';
+import { REVOCATION_REASONS } from '../ports/session-store.js';
 import type {
   EmailClaimDocument,
   MailEntryDocument,
@@ -13,6 +14,7 @@ import type {
   OneTimeTokenSupersessionDocument,
   OneTimeTokenUseDocument,
   RefreshTokenDocument,
+  RefreshTokenReplayDocument,
   SessionDocument,
   SessionRevocationDocument,
   UserDeletionDocument,
@@ -20,15 +22,6 @@ import type {
 } from './mongo-documents.js';
 
 const ROLES = ['user', 'admin'];
-const REVOCATION_REASONS = [
-  'logout',
-  'logout_all',
-  'refresh_token_reused',
-  'password_changed',
-  'account_deleted',
-  'password_reset',
-  'email_changed',
-];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ONE_TIME_TOKEN_PURPOSES = ['password_reset', 'email_verify', 'email_change'];
 
@@ -99,11 +92,14 @@ export const sessionRevocationSchema = new Schema<SessionRevocationDocument>(
     _id: id,
     userId: id,
     revokedAt: requiredDate,
-    reason: { type: String, required: true, enum: REVOCATION_REASONS },
+    reason: { type: String, required: true, enum: [...REVOCATION_REASONS] },
     expiresAt: requiredDate,
   },
   { ...options, collection: 'session_revocations' },
 );
+
+// The ended sessions a user lists (`GET /sessions?include=revoked`).
+sessionRevocationSchema.index({ userId: 1, revokedAt: -1 }, { name: 'session_revocations_user' });
 
 export const refreshTokenSchema = new Schema<RefreshTokenDocument>(
   {
@@ -124,8 +120,20 @@ refreshTokenSchema.index({ sessionId: 1 }, { name: 'refresh_tokens_session' });
 // One successor per token: the atomic step of rotation (mongo-documents.ts says why an insert).
 refreshTokenSchema.index({ rotatedFrom: 1 }, { unique: true, name: 'refresh_tokens_rotated_from' });
 
+export const refreshTokenReplaySchema = new Schema<RefreshTokenReplayDocument>(
+  {
+    _id: { type: String, required: true, maxlength: 60 },
+    tokenId: id,
+    expiresAt: requiredDate,
+  },
+  { ...options, collection: 'refresh_token_replays' },
+);
+refreshTokenReplaySchema.index({ tokenId: 1 }, { name: 'refresh_token_replays_token' });
+refreshTokenReplaySchema.index({ expiresAt: 1 }, { name: 'refresh_token_replays_expires' });
+
 // Every kind, checked by the compiler against the port's union: a kind added there must be added here.
 const MAIL_KIND_LIST: Record<MailKind, true> = {
+  mail_request: true,
   password_reset: true,
   password_changed: true,
   email_verify: true,
@@ -221,6 +229,7 @@ export function createModels(connection: Connection) {
     sessions: connection.model('Session', sessionSchema),
     sessionRevocations: connection.model('SessionRevocation', sessionRevocationSchema),
     refreshTokens: connection.model('RefreshToken', refreshTokenSchema),
+    refreshTokenReplays: connection.model('RefreshTokenReplay', refreshTokenReplaySchema),
     mailEntries: connection.model('MailEntry', mailEntrySchema),
     mailLeases: connection.model('MailLease', mailLeaseSchema),
     oneTimeTokens: connection.model('OneTimeToken', oneTimeTokenSchema),

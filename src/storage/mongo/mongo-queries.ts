@@ -101,6 +101,24 @@ export const markRefreshTokenUsed = (now: Date, successorId: string) => ({
   $set: { usedAt: now, replacedById: text(successorId) },
 });
 
+/** The token that replaced `tokenId` (its successor holds the id in `rotatedFrom`). */
+export const successorOf = (tokenId: string) => ({ rotatedFrom: text(tokenId) });
+
+export const replaysOf = (tokenId: string) => ({ tokenId: text(tokenId) });
+
+export const newerTokensOfSession = (sessionId: string, createdAt: Date) => ({
+  sessionId: text(sessionId),
+  createdAt: trusted({ $gt: createdAt }),
+});
+
+export const revokedSince = (userId: string, since: Date) => ({
+  userId: text(userId),
+  revokedAt: trusted({ $gte: since }),
+});
+
+/** Most recently revoked first. */
+export const byRevocation = { revokedAt: -1 } as const;
+
 export const touchSession = (now: Date) => ({ $set: { lastUsedAt: now } });
 
 export const expiredBefore = (now: Date) => ({ expiresAt: trusted({ $lt: now }) });

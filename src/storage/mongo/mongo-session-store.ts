@@ -1,44 +1,22 @@
 // The sessions port on MongoDB through Mongoose, with no transaction and no update that a guarantee rests on
-// (mongo-documents.ts says why). A revocation is an insert-only record, so nothing can undo it. The atomic step of
-// rotation is the successor's insert under its unique `rotatedFrom`: of concurrent rotations of one token exactly one
-// is stored, and the others learn the token was reused. Rotation is ordered against revocation by looking for the
-// revocation after that insert: the rotation takes effect at that look, and one that finds the session ended removes
-// its successor and answers 'revoked'. A revocation after the look ends a session whose rotation came first.
-import type {
-  NewRefreshToken,
-  NewSession,
-  RotationOutcome,
-  SessionStore,
-} from '../ports/session-store.js';
+// (mongo-documents.ts says why). A revocation is an insert-only record, so nothing can undo it. Rotation, and how it
+// is ordered against revocation, is its own module (mongo-rotation.ts).
+import { STRICT_ROTATION, type NewSession, type SessionStore } from '../ports/session-store.js';
 import {
-  addedTokenKey,
   firstTokenKey,
-  toRefreshToken,
   toSession,
+  toRefreshToken,
   toUser,
   type RefreshTokenDocument,
   type SessionDocument,
   type SessionRevocationDocument,
   type UserDocument,
 } from './mongo-documents.js';
-import { isDuplicateKey, duplicatesAside } from './mongo-errors.js';
+import { duplicatesAside } from './mongo-errors.js';
 import type { MongoModels } from './mongo-models.js';
 import * as query from './mongo-queries.js';
+import { createMongoRotation, tokenDocument } from './mongo-rotation.js';
 import { toSessionUser } from '../ports/user-store.js';
-
-type Refusal = Exclude<RotationOutcome, { outcome: 'rotated' }>;
-
-const tokenDocument = (token: NewRefreshToken, rotatedFrom: string): RefreshTokenDocument => ({
-  _id: token.id,
-  sessionId: token.sessionId,
-  userId: token.userId,
-  tokenHash: token.tokenHash,
-  createdAt: token.createdAt,
-  expiresAt: token.expiresAt,
-  usedAt: null,
-  replacedById: null,
-  rotatedFrom,
-});
 
 const sessionDocument = (session: NewSession): SessionDocument => ({
   _id: session.id,
@@ -50,50 +28,13 @@ const sessionDocument = (session: NewSession): SessionDocument => ({
   ip: session.ip,
 });
 
-const reused = (token: RefreshTokenDocument, usedAt: Date): Refusal => ({
-  outcome: 'reused',
-  sessionId: token.sessionId,
-  userId: token.userId,
-  usedAt,
-});
-
 export function createMongoSessionStore(models: MongoModels): SessionStore {
-  const { users, userDeletions, sessions, sessionRevocations, refreshTokens } = models;
+  const { users, userDeletions, sessions, sessionRevocations, refreshTokens, refreshTokenReplays } =
+    models;
+  const rotate = createMongoRotation(models);
 
   const isRevoked = async (sessionId: string) =>
     (await sessionRevocations.exists(query.byId(sessionId))) !== null;
-
-  /** Why `token` cannot rotate at `now`, from its session as it stands; undefined when nothing stands in the way. */
-  async function refusalFor(token: RefreshTokenDocument, now: Date): Promise<Refusal | undefined> {
-    const [session, revoked] = await Promise.all([
-      sessions.findOne(query.byId(token.sessionId)).lean<SessionDocument>(),
-      isRevoked(token.sessionId),
-    ]);
-    if (!session) return { outcome: 'unknown' };
-    if (revoked) return { outcome: 'revoked' };
-    if (token.usedAt !== null) return reused(token, token.usedAt);
-    if (token.expiresAt <= now || session.expiresAt <= now) return { outcome: 'expired' };
-    return undefined;
-  }
-
-  /**
-   * Stores `token` under `rotatedFrom`, then keeps it only if its session has not been revoked. Resolves to 'stored',
-   * 'taken' (another token already holds that key) or 'ended' (the session ended first; nothing is kept).
-   */
-  async function storeInLiveSession(
-    token: NewRefreshToken,
-    rotatedFrom: string,
-  ): Promise<'stored' | 'taken' | 'ended'> {
-    try {
-      await refreshTokens.create(tokenDocument(token, rotatedFrom));
-    } catch (error) {
-      if (isDuplicateKey(error, 'rotatedFrom')) return 'taken';
-      throw error;
-    }
-    if (!(await isRevoked(token.sessionId))) return 'stored';
-    await refreshTokens.deleteOne(query.byId(token.id));
-    return 'ended';
-  }
 
   /** Ends the given sessions of `userId`; resolves to how many this call ended. */
   async function revoke(
@@ -147,35 +88,16 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
       return document ? toRefreshToken(document) : undefined;
     },
 
-    async rotateRefreshToken(tokenHash, successor, now) {
-      const token = await refreshTokens
-        .findOne(query.refreshTokenByHash(tokenHash))
-        .lean<RefreshTokenDocument>();
-      if (!token || token.sessionId !== successor.sessionId || token.userId !== successor.userId) {
-        return { outcome: 'unknown' };
-      }
-      const refusal = await refusalFor(token, now);
-      if (refusal) return refusal;
-      const stored = await storeInLiveSession(successor, token._id);
-      if (stored === 'taken') return reused(token, now);
-      if (stored === 'ended') return { outcome: 'revoked' };
-      await Promise.all([
-        refreshTokens.updateOne(
-          query.unusedRefreshToken(token._id),
-          query.markRefreshTokenUsed(now, successor.id),
-        ),
-        sessions.updateOne(query.byId(token.sessionId), query.touchSession(now)),
-      ]);
-      return { outcome: 'rotated' };
+    rotateRefreshToken(tokenHash, successor, now, grace = STRICT_ROTATION) {
+      return rotate(tokenHash, successor, now, grace);
     },
 
-    async addRefreshToken(token, now) {
-      const [session, revoked] = await Promise.all([
-        sessions.exists(query.unexpiredSession(token.sessionId, now)),
-        isRevoked(token.sessionId),
+    async findSession(sessionId) {
+      const [session, revocation] = await Promise.all([
+        sessions.findOne(query.byId(sessionId)).lean<SessionDocument>(),
+        sessionRevocations.findOne(query.byId(sessionId)).lean<SessionRevocationDocument>(),
       ]);
-      if (session === null || revoked) return false;
-      return (await storeInLiveSession(token, addedTokenKey(token.id))) === 'stored';
+      return session ? toSession(session, revocation) : undefined;
     },
 
     async revokeSession(sessionId, reason, now) {
@@ -204,6 +126,22 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
       return unexpired.filter(({ _id }) => !revoked.has(_id)).map((session) => toSession(session));
     },
 
+    async listRevokedSessions(userId, since) {
+      const revocations = await sessionRevocations
+        .find(query.revokedSince(userId, since))
+        .sort(query.byRevocation)
+        .lean<SessionRevocationDocument[]>();
+      if (revocations.length === 0) return [];
+      const ended = await sessions
+        .find(query.idIn(revocations.map(({ _id }) => _id)))
+        .lean<SessionDocument[]>();
+      const byId = new Map(ended.map((session) => [session._id, session]));
+      return revocations.flatMap((revocation) => {
+        const session = byId.get(revocation._id);
+        return session ? [toSession(session, revocation)] : [];
+      });
+    },
+
     async sweepExpired(now, limit) {
       // The same bounded sweep as the embedded store's; on MongoDB a TTL index is a second line (mongo-setup.ts).
       const expiredTokens = await refreshTokens
@@ -215,6 +153,14 @@ export function createMongoSessionStore(models: MongoModels): SessionStore {
         tokenIds.length > 0
           ? (await refreshTokens.deleteMany(query.idIn(tokenIds))).deletedCount
           : 0;
+      // A token's counted grace replays expire with it; bounded like the rest, not counted in the result.
+      const expiredReplays = await refreshTokenReplays
+        .find(query.expiredBefore(now), { _id: 1 })
+        .limit(limit)
+        .lean<Array<{ _id: string }>>();
+      if (expiredReplays.length > 0) {
+        await refreshTokenReplays.deleteMany(query.idIn(expiredReplays.map(({ _id }) => _id)));
+      }
       if (removedTokens >= limit) return { refreshTokens: removedTokens, sessions: 0 };
 
       const expiredSessions = await sessions

@@ -39,19 +39,45 @@ export type NewRefreshToken = Pick<
   'id' | 'sessionId' | 'userId' | 'tokenHash' | 'createdAt' | 'expiresAt'
 >;
 
-export type RevocationReason =
-  | 'logout'
-  | 'logout_all'
-  | 'refresh_token_reused'
-  | 'password_changed'
-  | 'account_deleted'
-  | 'password_reset'
-  | 'email_changed';
+/** Why a session ended: stored with it, listed to its owner and sent with SESSION_REVOKED. */
+export const REVOCATION_REASONS = [
+  'logout',
+  'logout_all',
+  'refresh_token_reused',
+  'password_changed',
+  'account_deleted',
+  'password_reset',
+  'email_changed',
+] as const;
+
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/**
+ * The reuse grace (DESIGN section 9): for `windowMs` after a rotation, the rotated token may be presented again up to
+ * `maxReplays` times while its successor is unused, and each time gets that same successor back. `windowMs` 0 is
+ * strict: any second use is reuse.
+ */
+export interface ReuseGrace {
+  windowMs: number;
+  maxReplays: number;
+}
+
+export const STRICT_ROTATION: ReuseGrace = { windowMs: 0, maxReplays: 0 };
 
 export type RotationOutcome =
   | { outcome: 'rotated' }
-  | { outcome: 'reused'; sessionId: string; userId: string; usedAt: Date }
-  | { outcome: 'revoked' }
+  /** The token was rotated moments ago and its successor is unused: this replay gets that successor. */
+  | { outcome: 'graced'; successor: RefreshTokenRecord }
+  | {
+      outcome: 'reused';
+      sessionId: string;
+      userId: string;
+      /** When the token was first used (rotated). */
+      usedAt: Date;
+      /** How many tokens the session issued after this one: 1 for a replay of the token just rotated. */
+      generationsBehind: number;
+    }
+  | { outcome: 'revoked'; reason: RevocationReason }
   | { outcome: 'expired' }
   | { outcome: 'unknown' };
 
@@ -80,20 +106,23 @@ export interface SessionStore {
   /**
    * Marks the token with `tokenHash` used and stores `successor` in its place, if and only if the token is unused,
    * unexpired at `now`, its session is not revoked, and `successor` names the same session and user ('unknown'
-   * otherwise). Atomic compare-and-set: of concurrent calls with one token,
-   * exactly one returns 'rotated'; the others see 'reused'. Nothing is written unless the outcome is 'rotated'.
+   * otherwise). Atomic compare-and-set: of concurrent calls with one token, exactly one returns 'rotated'.
+   *
+   * A used token is 'graced' instead of 'reused' while all of these hold: `grace.windowMs` > 0, its successor was
+   * created at most `grace.windowMs` before `now` and is itself unused, the session is live, and fewer than
+   * `grace.maxReplays` replays of the token were graced before. Atomic too: of any number of concurrent replays,
+   * at most `grace.maxReplays` are graced, all with the one stored successor; no other token is ever stored for
+   * them. Nothing is written unless the outcome is 'rotated' or 'graced' (which counts the replay).
    */
   rotateRefreshToken(
     tokenHash: string,
     successor: NewRefreshToken,
     now: Date,
+    grace?: ReuseGrace,
   ): Promise<RotationOutcome>;
 
-  /**
-   * Stores another refresh token in its session, if the session is live at `now` (not revoked, not expired).
-   * True when stored. Used for the reuse grace: a second refresh moments after a rotation gets its own token.
-   */
-  addRefreshToken(token: NewRefreshToken, now: Date): Promise<boolean>;
+  /** The session in whatever state it is (ended ones too, until the sweep removes them). */
+  findSession(sessionId: string): Promise<SessionRecord | undefined>;
 
   /** Ends the session if it is not already ended; true when this call ended it. */
   revokeSession(sessionId: string, reason: RevocationReason, now: Date): Promise<boolean>;
@@ -108,6 +137,9 @@ export interface SessionStore {
 
   /** The user's sessions live at `now` (not revoked, not expired), most recently used first. */
   listLiveSessions(userId: string, now: Date): Promise<SessionRecord[]>;
+
+  /** The user's sessions revoked at or after `since` (and not yet swept), most recently revoked first. */
+  listRevokedSessions(userId: string, since: Date): Promise<SessionRecord[]>;
 
   /**
    * Deletes refresh tokens and sessions whose expiry is before `now`, at most `limit` of each per call, so one call

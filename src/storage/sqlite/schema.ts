@@ -101,6 +101,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
   CREATE INDEX mail_outbox_created ON mail_outbox (state, created_at);
   `,
+  // 4: the reuse grace (DESIGN section 9) counts the replays it answered for each rotated token.
+  `
+  ALTER TABLE refresh_tokens ADD COLUMN grace_replays INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**

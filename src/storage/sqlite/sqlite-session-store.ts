@@ -1,11 +1,10 @@
-// The sessions port on better-sqlite3. Rotation is one savepoint that reads the token with its session and marks it
-// used only if still unused; rotations of one event-loop turn share a commit (turn-batch.ts), the hottest write path.
+// The sessions port on better-sqlite3. Rotation, the hottest write path, is its own module (sqlite-rotation.ts).
 import type { Database } from 'better-sqlite3';
-import type {
-  NewRefreshToken,
-  NewSession,
-  RotationOutcome,
-  SessionStore,
+import {
+  STRICT_ROTATION,
+  type NewRefreshToken,
+  type NewSession,
+  type SessionStore,
 } from '../ports/session-store.js';
 import {
   toRefreshToken,
@@ -16,26 +15,8 @@ import {
   type UserRow,
 } from './rows.js';
 import { STATEMENTS } from './statements.js';
-import { batchPerTurn } from './turn-batch.js';
+import { createSqliteRotation } from './sqlite-rotation.js';
 import { toSessionUser } from '../ports/user-store.js';
-
-interface RotationStateRow {
-  row_id: number;
-  id: string;
-  session_id: string;
-  user_id: string;
-  used_at: number | null;
-  expires_at: number;
-  session_revoked_at: number | null;
-  session_expires_at: number;
-}
-
-const reused = (state: RotationStateRow, usedAtMs: number): RotationOutcome => ({
-  outcome: 'reused',
-  sessionId: state.session_id,
-  userId: state.user_id,
-  usedAt: new Date(usedAtMs),
-});
 
 /** The port, and `flush` for the rotations still queued for this turn (called before the database closes). */
 export function createSqliteSessionStore(
@@ -47,9 +28,10 @@ export function createSqliteSessionStore(
     liveSession: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSession),
     insertToken: db.prepare<[RefreshTokenRow]>(STATEMENTS.insertToken),
     tokenByHash: db.prepare<[string], RefreshTokenRow>(STATEMENTS.tokenByHash),
-    rotationState: db.prepare<[string], RotationStateRow>(STATEMENTS.rotationState),
-    markTokenUsed: db.prepare<[number, string, number]>(STATEMENTS.markTokenUsed),
-    touchSession: db.prepare<[number, string]>(STATEMENTS.touchSession),
+    sessionById: db.prepare<[string], SessionRow>(STATEMENTS.sessionById),
+    revokedSessionsOfUser: db.prepare<[string, number], SessionRow>(
+      STATEMENTS.revokedSessionsOfUser,
+    ),
     revokeSession: db.prepare<[number, string, string]>(STATEMENTS.revokeSession),
     revokeUserSessions: db.prepare<[number, string, string, string]>(STATEMENTS.revokeUserSessions),
     liveSessionsOfUser: db.prepare<[string, number], SessionRow>(STATEMENTS.liveSessionsOfUser),
@@ -84,34 +66,7 @@ export function createSqliteSessionStore(
     insertTokenRow(firstToken);
   });
 
-  const rotations = batchPerTurn(
-    db,
-    (tokenHash: string, successor: NewRefreshToken, nowMs: number): RotationOutcome => {
-      const state = sql.rotationState.get(tokenHash);
-      if (
-        !state ||
-        state.session_id !== successor.sessionId ||
-        state.user_id !== successor.userId
-      ) {
-        return { outcome: 'unknown' };
-      }
-      if (state.session_revoked_at !== null) return { outcome: 'revoked' };
-      if (state.used_at !== null) return reused(state, state.used_at);
-      if (state.expires_at <= nowMs || state.session_expires_at <= nowMs)
-        return { outcome: 'expired' };
-      if (sql.markTokenUsed.run(nowMs, successor.id, state.row_id).changes !== 1)
-        return reused(state, nowMs);
-      insertTokenRow(successor);
-      sql.touchSession.run(nowMs, state.session_id);
-      return { outcome: 'rotated' };
-    },
-  );
-
-  const addTokenTx = db.transaction((token: NewRefreshToken, nowMs: number): boolean => {
-    if (!sql.liveSession.get(token.sessionId, nowMs)) return false;
-    insertTokenRow(token);
-    return true;
-  });
+  const rotations = createSqliteRotation(db, insertTokenRow);
 
   return {
     async openSession(session, firstToken) {
@@ -131,12 +86,13 @@ export function createSqliteSessionStore(
       return row && toRefreshToken(row);
     },
 
-    rotateRefreshToken(tokenHash, successor, now) {
-      return rotations.run(tokenHash, successor, now.getTime());
+    rotateRefreshToken(tokenHash, successor, now, grace = STRICT_ROTATION) {
+      return rotations.run(tokenHash, successor, now.getTime(), grace);
     },
 
-    async addRefreshToken(token, now) {
-      return addTokenTx.immediate(token, now.getTime());
+    async findSession(sessionId) {
+      const row = sql.sessionById.get(sessionId);
+      return row && toSession(row);
     },
 
     async revokeSession(sessionId, reason, now) {
@@ -150,6 +106,10 @@ export function createSqliteSessionStore(
 
     async listLiveSessions(userId, now) {
       return sql.liveSessionsOfUser.all(userId, now.getTime()).map(toSession);
+    },
+
+    async listRevokedSessions(userId, since) {
+      return sql.revokedSessionsOfUser.all(userId, since.getTime()).map(toSession);
     },
 
     async sweepExpired(now, limit) {

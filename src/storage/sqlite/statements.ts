@@ -36,9 +36,18 @@ export const STATEMENTS = {
     VALUES (@id, @session_id, @user_id, @token_hash, @created_at, @expires_at, @used_at, @replaced_by_id)`,
   tokenByHash: 'SELECT * FROM refresh_tokens WHERE token_hash = ?',
   rotationState: `SELECT t.rowid AS row_id, t.id, t.session_id, t.user_id, t.used_at, t.expires_at,
-           s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at
+           t.created_at, t.replaced_by_id, t.grace_replays,
+           s.revoked_at AS session_revoked_at, s.revoked_reason AS session_revoked_reason,
+           s.expires_at AS session_expires_at
       FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
      WHERE t.token_hash = ?`,
+  // Tokens have no index on their id (migration 2): the successor is found among its session's tokens.
+  sessionToken: 'SELECT * FROM refresh_tokens WHERE session_id = ? AND id = ?',
+  // The grace's count: a replay is answered only while the count is under the cap, and counted in the same step.
+  countGraceReplay:
+    'UPDATE refresh_tokens SET grace_replays = grace_replays + 1 WHERE rowid = ? AND grace_replays < ?',
+  newerSessionTokens:
+    'SELECT count(*) AS count FROM refresh_tokens WHERE session_id = ? AND created_at > ?',
   // The compare-and-set of rotation: only an unused token is marked.
   markTokenUsed:
     'UPDATE refresh_tokens SET used_at = ?, replaced_by_id = ? WHERE rowid = ? AND used_at IS NULL',
@@ -50,6 +59,10 @@ export const STATEMENTS = {
   liveSessionsOfUser: `SELECT * FROM sessions
     WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
     ORDER BY last_used_at DESC`,
+  sessionById: 'SELECT * FROM sessions WHERE id = ?',
+  revokedSessionsOfUser: `SELECT * FROM sessions
+    WHERE user_id = ? AND revoked_at >= ?
+    ORDER BY revoked_at DESC`,
   sweepTokens: `DELETE FROM refresh_tokens WHERE rowid IN
     (SELECT rowid FROM refresh_tokens WHERE expires_at < ? LIMIT ?)`,
   // A session goes only once its tokens are gone, so the token sweep stays the bounded one.
