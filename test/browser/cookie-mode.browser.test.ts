@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { findChromium, launchChromium, servePages, type PageServer } from '../helpers/browser.js';
 import { startCookieModeApi, type CookieModeApi } from '../helpers/cookie-mode-api.js';
+import { accessTokenOf, jsonPost, pageFetch } from '../helpers/page-fetch.js';
 import { describeWithService } from '../helpers/required-service.js';
 
 const account = { email: 'browser.user@example.com', password: 'Cookie-jar-kept-42!', name: 'B' };
@@ -27,33 +28,6 @@ const FORMS = new Map([
     },
   ],
 ]);
-
-type PageResult = { status: number; body: Record<string, unknown> } | { rejected: string };
-
-/** fetch from the page's own script, with the browser's cookies. */
-function pageFetch(
-  page: Page,
-  url: string,
-  init: { method: string; headers?: object; body?: string },
-) {
-  return page.evaluate(
-    async ({ url, init }): Promise<PageResult> => {
-      try {
-        const response = await fetch(url, { ...init, credentials: 'include' } as RequestInit);
-        return {
-          status: response.status,
-          body: (await response.json()) as Record<string, unknown>,
-        };
-      } catch (error) {
-        return { rejected: error instanceof TypeError ? 'TypeError' : String(error) };
-      }
-    },
-    { url, init },
-  );
-}
-
-const accessTokenOf = (result: PageResult) =>
-  'body' in result ? (result.body.data as { accessToken?: string }).accessToken : undefined;
 
 describeWithService('cookie mode in a real browser', findChromium(), (chromium) => {
   // Set in beforeAll, which also lists how to stop each; afterAll stops whatever got started, last first.
@@ -89,15 +63,10 @@ describeWithService('cookie mode in a real browser', findChromium(), (chromium) 
     for (const stop of stops.reverse()) await stop();
   });
 
-  const json = (body: object) => ({
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
-    body: JSON.stringify(body),
-  });
   const credentials = { email: account.email, password: account.password };
-  const logIn = (page: Page) => pageFetch(page, `${api.url}/api/auth/login`, json(credentials));
-  const refresh = (page: Page) => pageFetch(page, `${api.url}/api/auth/refresh`, json({}));
-  const logOut = (page: Page) => pageFetch(page, `${api.url}/api/auth/logout`, json({}));
+  const logIn = (page: Page) => pageFetch(page, `${api.url}/api/auth/login`, jsonPost(credentials));
+  const refresh = (page: Page) => pageFetch(page, `${api.url}/api/auth/refresh`, jsonPost({}));
+  const logOut = (page: Page) => pageFetch(page, `${api.url}/api/auth/logout`, jsonPost({}));
 
   async function refreshCookie(context: BrowserContext) {
     const cookies = await context.cookies(`${api.url}/api/auth/refresh`);
