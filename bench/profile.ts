@@ -45,7 +45,7 @@ function newestProfile(subdir: string): { path: string; profile: CpuProfile } {
 
 /** Runs `measure` on a service under the profiler; stops it (a graceful exit writes the profile) either way. */
 async function profiledService<T>(measure: (server: BenchServer) => Promise<T>): Promise<T> {
-  const server = await startServer(secrets, 'server', cpuProfileArgs('service'));
+  const server = await startServer(secrets, 'server', { nodeArgs: cpuProfileArgs('service') });
   try {
     return await measure(server);
   } finally {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { placed, type Placement } from './cpu-affinity.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** This tree's build: what every benchmark measures unless told to run another tree's (bench:compare). */
+const BUILT_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const NO_LIMIT = '1000000';
 
 /** Issuer and audience of the benchmark's tokens; the baselines verify the same. */
@@ -39,14 +40,21 @@ export interface BenchServer {
   stop(): Promise<{ logBytes: number }>;
 }
 
+export interface ServerOptions {
+  /** Node's own flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** More environment, e.g. MONGODB_URI to run on the MongoDB adapter instead of SQLite. */
+  extraEnv?: Record<string, string>;
+  /** Runs before the service starts, on the SQLite file it will open (e.g. to insert accounts in bulk). */
+  prepareStore?: (sqlitePath: string) => Promise<void>;
+  /** The service's entry point: this tree's dist/main.js unless another build's (bench:compare runs two commits). */
+  main?: string;
+}
+
 export async function startServer(
   secrets: Secrets,
   placement: Placement,
-  nodeArgs: string[] = [],
-  /** More environment, e.g. MONGODB_URI to run on the MongoDB adapter instead of SQLite. */
-  extraEnv: Record<string, string> = {},
-  /** Runs before the service starts, on the SQLite file it will open (e.g. to insert accounts in bulk). */
-  prepareStore?: (sqlitePath: string) => Promise<void>,
+  { nodeArgs = [], extraEnv = {}, prepareStore, main = BUILT_MAIN }: ServerOptions = {},
 ): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'auth-api-bench-'));
   const sqlitePath = join(dir, 'auth.db');
@@ -59,7 +67,7 @@ export async function startServer(
   const logFile = join(dir, 'server.log');
   const logFd = openSync(logFile, 'w');
   // Its own cwd, so no developer .env is read.
-  const { command, args } = placed(placement, process.execPath, [...nodeArgs, MAIN]);
+  const { command, args } = placed(placement, process.execPath, [...nodeArgs, main]);
   const child = spawn(command, args, {
     cwd: dir,
     env: {
@@ -107,9 +115,11 @@ export async function startServer(
   const port = await waitForListening(logFile, () => child.exitCode !== null).catch(
     (error: unknown) => {
       child.kill('SIGKILL');
-      cleanUp();
       const why = error instanceof Error ? error.message : String(error);
-      throw new Error(`${why}\nlog:\n${readFileSync(logFile, 'utf8')}\nstderr:\n${stderr}`);
+      // The log is read before the temp dir that holds it goes.
+      const log = readFileSync(logFile, 'utf8');
+      cleanUp();
+      throw new Error(`${why}\nlog:\n${log}\nstderr:\n${stderr}`);
     },
   );
   if (child.pid === undefined) throw new Error('the server process has no pid');
@@ -137,7 +147,7 @@ export async function withServer<T>(
   extraEnv: Record<string, string> = {},
   prepareStore?: (sqlitePath: string) => Promise<void>,
 ): Promise<T> {
-  const server = await startServer(secrets, placement, [], extraEnv, prepareStore);
+  const server = await startServer(secrets, placement, { extraEnv, prepareStore });
   try {
     return await use(server);
   } finally {

@@ -8,7 +8,8 @@
 // really issued a link.
 import { readFileSync } from 'node:fs';
 import type autocannon from 'autocannon';
-import { median, mergeRounds, runLoad, type Figures, type Load } from '../measure.js';
+import { alternateRounds, compareRounds, type RoundRatios } from '../alternating-rounds.js';
+import { mergeRounds, runLoad, type Figures, type Load } from '../measure.js';
 import { benchAddress } from '../seeded-accounts.js';
 import type { BenchServer } from '../server.js';
 import type { BenchSettings } from '../settings.js';
@@ -20,9 +21,9 @@ export interface ForgotComparison {
   known: Figures;
   unknown: Figures;
   /** Per round, known ÷ unknown: server CPU µs per request, p50 and p99 latency, req/s. */
-  ratios: Array<{ cpu: number; p50: number; p99: number; rps: number }>;
+  ratios: RoundRatios[];
   /** Medians of `ratios`. */
-  medianRatios: { cpu: number; p50: number; p99: number; rps: number };
+  medianRatios: RoundRatios;
   /** Each round's figures, for results.json-style reading afterwards. */
   rounds: { known: Figures[]; unknown: Figures[] };
 }
@@ -80,26 +81,10 @@ function forgotLoad(
 }
 
 function compare(known: Figures[], unknown: Figures[]): ForgotComparison {
-  const ratios = known.map((k, round) => {
-    const u = unknown[round] as Figures;
-    return {
-      cpu: (k.cpuUsPerResponse ?? Number.NaN) / (u.cpuUsPerResponse ?? Number.NaN),
-      p50: k.p50Ms / u.p50Ms,
-      p99: k.p99Ms / u.p99Ms,
-      rps: k.rps / u.rps,
-    };
-  });
-  const middle = (pick: (ratio: (typeof ratios)[number]) => number) => median(ratios.map(pick));
   return {
     known: mergeRounds(known),
     unknown: mergeRounds(unknown),
-    ratios,
-    medianRatios: {
-      cpu: middle((r) => r.cpu),
-      p50: middle((r) => r.p50),
-      p99: middle((r) => r.p99),
-      rps: middle((r) => r.rps),
-    },
+    ...compareRounds(known, unknown),
     rounds: { known, unknown },
   };
 }
@@ -131,13 +116,13 @@ export async function measureForgot(
   const roundSeconds = settings.seconds / settings.rounds;
 
   async function interleave(connections: number): Promise<ForgotComparison> {
-    const rounds: Record<Side, Figures[]> = { known: [], unknown: [] };
-    for (let round = 0; round < settings.rounds; round += 1) {
-      const order: Side[] = round % 2 === 0 ? ['known', 'unknown'] : ['unknown', 'known'];
-      for (const side of order)
-        rounds[side].push(await runLoad(load(side, connections, roundSeconds)));
-    }
-    return compare(rounds.known, rounds.unknown);
+    const measure = (side: Side) => () => runLoad(load(side, connections, roundSeconds));
+    const [known, unknown] = await alternateRounds(
+      settings.rounds,
+      measure('known'),
+      measure('unknown'),
+    );
+    return compare(known, unknown);
   }
 
   // Both paths warmed, so the JIT has seen the token and the sealed mail as well as the miss.

@@ -24,7 +24,8 @@ export interface RefreshRun {
   brokenChains: Record<string, number>;
 }
 
-async function refreshRound(server: BenchServer, connections: number, seconds: number) {
+/** One measured run of fresh rotation chains, one session (a login) per connection. */
+export async function refreshRound(server: BenchServer, connections: number, seconds: number) {
   const sessions = await logins(server.baseUrl, connections);
   const { chains, setupClient } = chainRefreshTokens(sessions.map((s) => s.refreshToken));
   const figures = await runLoad({
