@@ -7,6 +7,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
 import { createLogger } from './observability/logger.js';
 import { startOutboxDelivery } from './mail/outbox-delivery.js';
+import { createLinkMailComposer } from './recovery/link-mail-composer.js';
 import { createAuditLog } from './observability/audit-log.js';
 import { createMetrics } from './observability/metrics.js';
 import { startExpirySweeper } from './storage/expiry-sweeper.js';
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     const mail = startOutboxDelivery({
       settings: config.mail,
       outbox: stores.mailOutbox,
+      // Recovery's link mails are asked for in requests and composed in the worker, where the links are minted.
+      composer: createLinkMailComposer({ config, stores, clock: systemClock }),
       clock: systemClock,
       logger,
       audit: createAuditLog(logger, metrics),

@@ -1,26 +1,36 @@
 // One leased outbox mail, taken to its next state: sent (body wiped), back to pending for a retry, or dead. The
-// story: a mail whose link has expired goes dead unsent; one that cannot be opened goes dead; otherwise it is sent,
-// and a failure is retried after a delay that doubles each time, until the attempts run out.
+// story: a mail whose link has expired goes dead unsent; one that cannot be opened goes dead; a mail request is
+// handed on to the feature's composer (mail-request-handler.ts); any other mail is sent, and a failure (of a send or
+// of a composition) is retried after a delay that doubles each time, until the attempts run out.
 import type { Clock } from '../clock.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { LeasedMail, MailOutbox, OutboxMail } from '../storage/ports/mail-outbox.js';
+import type { MailComposer } from './mail-composer.js';
+import type { MailMessage, MailRequest } from './mail-message.js';
+import { createMailRequestHandler } from './mail-request-handler.js';
 import type { MailSealer } from './mail-sealer.js';
 import type { MailTransport } from './mail-transport.js';
 import { describeSendFailure } from './send-failure.js';
 
-/** What became of one mail; 'skipped' and 'lost' leave it to the next lease. */
-export type DeliveryOutcome = 'sent' | 'retry' | 'dead' | 'skipped' | 'lost';
+/**
+ * What became of one mail; 'skipped' and 'lost' leave it to the next lease. A mail request is 'composed' into a mail
+ * of its own, or has 'nothing_to_send'.
+ */
+export type DeliveryOutcome =
+  'sent' | 'composed' | 'nothing_to_send' | 'retry' | 'dead' | 'skipped' | 'lost';
 
 /** Why a mail went dead (the audit line's `reason`). */
 export type DeadReason =
   'expired' | 'attempts_exhausted' | 'recipient_refused' | 'unknown_key' | 'unreadable';
 
 export interface MailDeliveryDeps {
-  outbox: Pick<MailOutbox, 'markMailSent' | 'markMailFailed'>;
+  outbox: Pick<MailOutbox, 'enqueueMail' | 'markMailSent' | 'markMailFailed'>;
   transport: MailTransport;
-  sealer: Pick<MailSealer, 'open'>;
+  /** Turns mail requests into mails. */
+  composer: MailComposer;
+  sealer: Pick<MailSealer, 'open' | 'seal'>;
   clock: Clock;
   logger: Logger;
   audit: AuditLog;
@@ -40,6 +50,7 @@ export const LEASE_MARGIN_MS = 5000;
 export function createMailDelivery(deps: MailDeliveryDeps) {
   const { outbox, transport, sealer, clock, logger, audit, metrics } = deps;
   const now = () => new Date(clock.now());
+  const requests = createMailRequestHandler(deps);
 
   /** Records the mail dead (its body wiped) and writes the audit line: ids, kind and why, never the recipient. */
   async function bury(
@@ -82,18 +93,65 @@ export function createMailDelivery(deps: MailDeliveryDeps) {
     const next = retryAt(mail, attempts);
     const failed = { error: failure.description, retryAt: next };
     if (!(await outbox.markMailFailed(mail.id, lease, failed, now()))) return leaseLost(mail);
-    logger.warn(
-      { mailId: mail.id, kind: mail.kind, attempts, error: failure.description, retryAt: next },
-      'mail not sent; it will be retried',
-    );
+    const fields = { mailId: mail.id, kind: mail.kind, attempts, error: failure.description };
+    if (mail.kind === 'mail_request') {
+      // Not a delivery attempt: auth_mail_sent_total counts mails, and this one is not composed yet.
+      logger.warn({ ...fields, retryAt: next }, 'mail request not handed on; it will be retried');
+      return 'retry';
+    }
+    logger.warn({ ...fields, retryAt: next }, 'mail not sent; it will be retried');
     metrics?.countMailAttempt(mail.kind, 'retry');
     return 'retry';
   }
 
+  /** What is left of the lease for the work, less the margin; undefined when too little is left to start it. */
+  function windowLeft(leaseEndsMs: number): number | undefined {
+    const window = leaseEndsMs - clock.now() - LEASE_MARGIN_MS;
+    return window < LEASE_MARGIN_MS ? undefined : window;
+  }
+
+  async function handOn(
+    leased: LeasedMail,
+    request: MailRequest['request'],
+    leaseEndsMs: number,
+  ): Promise<DeliveryOutcome> {
+    if (windowLeft(leaseEndsMs) === undefined) return 'skipped';
+    try {
+      return await requests.handOn(leased, request);
+    } catch (error) {
+      return recordFailure(leased, error);
+    }
+  }
+
+  async function send(
+    { mail, lease }: LeasedMail,
+    message: MailMessage,
+    leaseEndsMs: number,
+  ): Promise<DeliveryOutcome> {
+    const window = windowLeft(leaseEndsMs);
+    if (window === undefined) return 'skipped';
+    try {
+      await transport.send(message, { mailId: mail.id, signal: AbortSignal.timeout(window) });
+    } catch (error) {
+      return recordFailure({ mail, lease }, error);
+    }
+    metrics?.countMailAttempt(mail.kind, 'sent');
+    if (await outbox.markMailSent(mail.id, lease, now())) {
+      logger.info({ mailId: mail.id, kind: mail.kind }, 'mail sent');
+    } else {
+      // Only when another worker took the mail over after this lease ran out: it may go out twice.
+      logger.warn(
+        { mailId: mail.id, kind: mail.kind },
+        'mail sent after its outbox lease ran out; another worker may send it again',
+      );
+    }
+    return 'sent';
+  }
+
   return {
-    /** Delivers a mail leased until `leaseEndsMs` (clock time). */
+    /** Delivers a mail (or hands on a request) leased until `leaseEndsMs` (clock time). */
     async deliver(leased: LeasedMail, leaseEndsMs: number): Promise<DeliveryOutcome> {
-      const { mail, lease } = leased;
+      const { mail } = leased;
       if (clock.now() >= mail.notAfter.getTime()) {
         return bury(leased, 'expired', mail.attempts, 'expired before it could be sent');
       }
@@ -102,27 +160,14 @@ export function createMailDelivery(deps: MailDeliveryDeps) {
       if ('refused' in opened) {
         return bury(leased, opened.refused, mail.attempts, 'the sealed body could not be opened');
       }
-      const window = leaseEndsMs - clock.now() - LEASE_MARGIN_MS;
-      if (window < LEASE_MARGIN_MS) return 'skipped';
-      try {
-        await transport.send(
-          { ...opened.content, kind: mail.kind },
-          { mailId: mail.id, signal: AbortSignal.timeout(window) },
-        );
-      } catch (error) {
-        return recordFailure(leased, error);
+      // A request's body is good only under the request kind, a mail's only under a mail's.
+      if ('request' in opened && mail.kind === 'mail_request') {
+        return handOn(leased, opened.request, leaseEndsMs);
       }
-      metrics?.countMailAttempt(mail.kind, 'sent');
-      if (await outbox.markMailSent(mail.id, lease, now())) {
-        logger.info({ mailId: mail.id, kind: mail.kind }, 'mail sent');
-      } else {
-        // Only when another worker took the mail over after this lease ran out: it may go out twice.
-        logger.warn(
-          { mailId: mail.id, kind: mail.kind },
-          'mail sent after its outbox lease ran out; another worker may send it again',
-        );
+      if ('content' in opened && mail.kind !== 'mail_request') {
+        return send(leased, { ...opened.content, kind: mail.kind }, leaseEndsMs);
       }
-      return 'sent';
+      return bury(leased, 'unreadable', mail.attempts, 'the sealed body is not of its kind');
     },
   };
 }

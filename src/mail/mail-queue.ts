@@ -1,9 +1,10 @@
-// How a feature sends mail: seal the rendered message and put it in the outbox, in the request. Nothing here waits
-// for a mail server; the outbox worker delivers later, on its own timer.
+// How a feature sends mail: seal the rendered message (or a request for one, composed later by the feature's composer
+// in the worker) and put it in the outbox, in the request. Nothing here waits for a mail server; the outbox worker
+// delivers later, on its own timer.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { MailOutbox } from '../storage/ports/mail-outbox.js';
-import type { MailMessage } from './mail-message.js';
+import type { MailKind, MailOutbox } from '../storage/ports/mail-outbox.js';
+import type { MailMessage, MailRequest, SealedBody } from './mail-message.js';
 import type { MailSealer } from './mail-sealer.js';
 
 export interface MailQueue {
@@ -12,6 +13,11 @@ export interface MailQueue {
    * the outbox id.
    */
   queue(message: MailMessage, notAfter: Date): Promise<string>;
+  /**
+   * Queues a request for a mail, which the worker hands to the composer (mail-composer.ts); after `notAfter` it goes
+   * dead uncomposed. Resolves to the outbox id.
+   */
+  queueRequest(request: MailRequest['request'], notAfter: Date): Promise<string>;
 }
 
 export function createMailQueue(deps: {
@@ -20,17 +26,14 @@ export function createMailQueue(deps: {
   clock: Clock;
 }): MailQueue {
   const { outbox, sealer, clock } = deps;
+  async function enqueue(kind: MailKind, body: SealedBody, notAfter: Date): Promise<string> {
+    const id = randomUUID();
+    const createdAt = new Date(clock.now());
+    await outbox.enqueueMail({ id, kind, sealed: sealer.seal(body), createdAt, notAfter });
+    return id;
+  }
   return {
-    async queue({ kind, ...content }, notAfter) {
-      const id = randomUUID();
-      await outbox.enqueueMail({
-        id,
-        kind,
-        sealed: sealer.seal(content),
-        createdAt: new Date(clock.now()),
-        notAfter,
-      });
-      return id;
-    },
+    queue: ({ kind, ...content }, notAfter) => enqueue(kind, content, notAfter),
+    queueRequest: (request, notAfter) => enqueue('mail_request', { request }, notAfter),
   };
 }

@@ -1,8 +1,14 @@
-// Seals a queued mail's content (recipient, subject, link) with AES-256-GCM before it reaches the store, so a copy
-// of the database or a backup holds no working reset link and no address list. Each sealed value names the key that
+// Seals a queued mail's content (recipient, subject, link), or a mail request (which names an address too), with
+// AES-256-GCM before it reaches the store, so a copy of the database or a backup holds no working reset link and no
+// address list. Each sealed value names the key that
 // sealed it: OUTBOX_KEY seals, and previous keys still open what was queued before a rotation.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mailContentSchema, type MailContent } from './mail-message.js';
+import {
+  sealedBodySchema,
+  type MailContent,
+  type MailRequest,
+  type SealedBody,
+} from './mail-message.js';
 
 export interface SealingKey {
   /** Names the key inside each sealed value; base64url characters only. */
@@ -11,11 +17,17 @@ export interface SealingKey {
   readonly key: Buffer;
 }
 
-/** What opening gave: the content, or why it was refused (a key no longer in the ring, or anything else). */
-export type OpenedMail = { content: MailContent } | { refused: 'unknown_key' | 'unreadable' };
+/**
+ * What opening gave: a mail's content, a mail request's fields, or why it was refused (a key no longer in the ring,
+ * or anything else).
+ */
+export type OpenedMail =
+  | { content: MailContent }
+  | { request: MailRequest['request'] }
+  | { refused: 'unknown_key' | 'unreadable' };
 
 export interface MailSealer {
-  seal(content: MailContent): string;
+  seal(body: SealedBody): string;
   open(sealed: string): OpenedMail;
 }
 
@@ -49,13 +61,13 @@ export function createMailSealer(keys: {
   const { id: currentId, key: currentKey } = keys.current;
 
   return {
-    seal(content) {
+    seal(body) {
       const header = `${VERSION}.${currentId}`;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
       // The header is authenticated too: a value cannot be re-labelled with another version or key id.
       cipher.setAAD(Buffer.from(header));
-      const plaintext = Buffer.from(JSON.stringify(mailContentSchema.parse(content)));
+      const plaintext = Buffer.from(JSON.stringify(sealedBodySchema.parse(body)));
       const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
       return [header, ...parts].join('.');
@@ -91,8 +103,11 @@ export function createMailSealer(keys: {
           decipher.update(Buffer.from(ciphertext, 'base64url')),
           decipher.final(),
         ]);
-        const parsed = mailContentSchema.safeParse(JSON.parse(plaintext.toString('utf8')));
-        return parsed.success ? { content: parsed.data } : { refused: 'unreadable' };
+        const parsed = sealedBodySchema.safeParse(JSON.parse(plaintext.toString('utf8')));
+        if (!parsed.success) return { refused: 'unreadable' };
+        return 'request' in parsed.data
+          ? { request: parsed.data.request }
+          : { content: parsed.data };
       } catch {
         // A failed tag check (tampered, or sealed under another key with the same id) or a body that is not JSON.
         return { refused: 'unreadable' };

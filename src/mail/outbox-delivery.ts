@@ -1,5 +1,6 @@
 // The process's mail delivery as configured: the transport (SMTP, or .eml files outside production) and the outbox
-// worker feeding it on a timer. Started by the entry point after the store opens, stopped before it closes.
+// worker feeding it on a timer, with the features' composer of mail requests. Started by the entry point after the
+// store opens, stopped before it closes.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { AuditLog } from '../observability/audit-log.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { MailOutbox } from '../storage/ports/mail-outbox.js';
 import { createFileTransport } from './file-transport.js';
+import type { MailComposer } from './mail-composer.js';
 import { outboxSealer } from './mail-sealer.js';
 import { createOutboxWorker } from './outbox-worker.js';
 import { createSmtpTransport } from './smtp-transport.js';
@@ -22,6 +24,7 @@ export interface OutboxDelivery {
 export function startOutboxDelivery(deps: {
   settings: Config['mail'];
   outbox: MailOutbox;
+  composer: MailComposer;
   clock: Clock;
   logger: Logger;
   audit: AuditLog;
@@ -35,6 +38,7 @@ export function startOutboxDelivery(deps: {
   const worker = createOutboxWorker({
     outbox: deps.outbox,
     transport,
+    composer: deps.composer,
     sealer: outboxSealer(settings.outboxKeys),
     clock,
     logger,

@@ -1,6 +1,7 @@
 // The mail outbox port's contract (src/storage/ports/mail-outbox.ts), run against every adapter by
 // stores-contract.ts: leases (due, oldest first, exclusive, retaken once run out), outcomes recorded only by the
-// lease that holds, bodies wiped once sent or dead, the pending count and the bounded sweep, and the races.
+// lease that holds, bodies wiped once sent or dead (a mail request's too), the pending count and the bounded sweep,
+// and the races.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -58,6 +59,24 @@ export function describeMailOutboxContract({ freshStores }: ContractHelpers): vo
       expect(await mailOutbox.leaseDueMails(at(MINUTE - 1), MINUTE, 10)).toEqual([]);
       expect(await mailOutbox.findMail(mail.id)).toEqual(pending(mail));
       expect(await mailOutbox.findMail(randomUUID())).toBeUndefined();
+    });
+
+    it('when a mail request is enqueued, then it is leased and recorded handed on like any mail, its kind kept', async () => {
+      const { mailOutbox } = await freshStores();
+      const request = newMail({ kind: 'mail_request' });
+      await mailOutbox.enqueueMail(request);
+
+      const { mail, lease } = await leaseOne(mailOutbox, at(0));
+      const handedOn = await mailOutbox.markMailSent(request.id, lease, at(1000));
+
+      expect(mail).toEqual(pending(request));
+      expect(handedOn).toBe(true);
+      expect(await mailOutbox.findMail(request.id)).toMatchObject({
+        kind: 'mail_request',
+        state: 'sent',
+        sealed: null,
+        attempts: 1,
+      });
     });
 
     it('when a mail was queued after `now`, then it is not leased before its time', async () => {

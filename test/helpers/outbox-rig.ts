@@ -1,10 +1,11 @@
 // The outbox's real parts wired for a test: SQLite stores (in memory unless given), the sealer, the SMTP transport
-// to an in-process receiver, a fake clock, the audit log and metrics of the app, logs captured. Workers built here
-// are stopped, and everything closed, when the test ends.
+// to an in-process receiver, recovery's composer of link mails (as main.ts wires it), a fake clock, the audit log
+// and metrics of the app, logs captured. Workers built here are stopped, and everything closed, when the test ends.
 import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { onTestFinished } from 'vitest';
-import type { MailMessage } from '../../src/mail/mail-message.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { MailMessage, MailRequest } from '../../src/mail/mail-message.js';
 import { createMailQueue } from '../../src/mail/mail-queue.js';
 import { createMailSealer, sealingKey, type MailSealer } from '../../src/mail/mail-sealer.js';
 import type { MailTransport } from '../../src/mail/mail-transport.js';
@@ -17,11 +18,13 @@ import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
 import { createAuditLog } from '../../src/observability/audit-log.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { createLinkMailComposer } from '../../src/recovery/link-mail-composer.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
 import { openSqliteStores } from '../../src/storage/sqlite/sqlite-stores.js';
 import { FakeClock } from './fake-clock.js';
 import { LogCapture } from './log-capture.js';
 import { SmtpReceiver } from './smtp-receiver.js';
+import { TEST_SECRETS } from './test-app.js';
 
 export const RETRY_DELAY_MS = 30_000;
 
@@ -33,8 +36,12 @@ export interface OutboxRig {
   clock: FakeClock;
   logs: LogCapture;
   metrics: Metrics;
+  /** The test configuration the composer mints links with (APP_URL, link lifetimes). */
+  config: Config;
   /** Seals and queues a mail as a feature would; resolves to its outbox id. */
   queue(message: MailMessage, notAfter?: Date): Promise<string>;
+  /** Seals and queues a mail request as a feature would; resolves to its outbox id. */
+  queueRequest(request: MailRequest['request'], notAfter?: Date): Promise<string>;
   /** A worker over the rig's parts (options override them). */
   worker(options?: Partial<OutboxWorkerOptions>): OutboxWorker;
 }
@@ -52,6 +59,9 @@ export async function startOutboxRig(stores: Stores = openSqliteStores(':memory:
   const metrics = createMetrics({ processMetrics: false });
   const audit = createAuditLog(logger, metrics);
   const mailQueue = createMailQueue({ outbox: stores.mailOutbox, sealer, clock });
+  const { config } = loadConfig({ NODE_ENV: 'test', ...TEST_SECRETS });
+  const composer = createLinkMailComposer({ config, stores, clock });
+  const aDayFromNow = () => new Date(clock.now() + 86_400_000);
   const workers: OutboxWorker[] = [];
   onTestFinished(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -67,12 +77,14 @@ export async function startOutboxRig(stores: Stores = openSqliteStores(':memory:
     clock,
     logs,
     metrics,
-    queue: (message, notAfter = new Date(clock.now() + 86_400_000)) =>
-      mailQueue.queue(message, notAfter),
+    config,
+    queue: (message, notAfter = aDayFromNow()) => mailQueue.queue(message, notAfter),
+    queueRequest: (request, notAfter = aDayFromNow()) => mailQueue.queueRequest(request, notAfter),
     worker(options = {}) {
       const worker = createOutboxWorker({
         outbox: stores.mailOutbox,
         transport,
+        composer,
         sealer,
         clock,
         logger,

@@ -1,5 +1,6 @@
-// An API test app whose mail really leaves: the outbox worker sends what the app queued over SMTP to an in-process
-// receiver (smtp-server + mailparser), when the test says so (`deliver()`), so tests read links from received mail.
+// An API test app whose mail really leaves: the outbox worker (with recovery's composer of link mails, as main.ts
+// wires it) sends what the app queued over SMTP to an in-process receiver (smtp-server + mailparser), when the test
+// says so (`deliver()`), so tests read links from received mail.
 import type request from 'supertest';
 import { expect, onTestFinished } from 'vitest';
 import type { ErrorCode } from '../../src/errors/error-catalogue.js';
@@ -8,13 +9,17 @@ import { createAuditLog } from '../../src/observability/audit-log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createOutboxWorker } from '../../src/mail/outbox-worker.js';
 import { createSmtpTransport } from '../../src/mail/smtp-transport.js';
+import { createLinkMailComposer } from '../../src/recovery/link-mail-composer.js';
 import { expectError } from './api-calls.js';
 import { SmtpReceiver, type ReceivedMail } from './smtp-receiver.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
 export interface RecoveryTestApp extends TestApp {
   receiver: SmtpReceiver;
-  /** Runs the outbox worker once: every mail due now is sent (or fails, and waits for its retry). */
+  /**
+   * Runs the outbox worker once: every link mail asked for is composed, and every mail due now is sent (or fails,
+   * and waits for its retry).
+   */
   deliver(): Promise<unknown>;
 }
 
@@ -25,6 +30,11 @@ export async function buildRecoveryTestApp(options: TestAppOptions = {}): Promis
   const worker = createOutboxWorker({
     outbox: testApp.stores.mailOutbox,
     transport,
+    composer: createLinkMailComposer({
+      config: testApp.config,
+      stores: testApp.stores,
+      clock: testApp.clock,
+    }),
     sealer: outboxSealer(testApp.config.mail.outboxKeys),
     clock: testApp.clock,
     logger: testApp.logger,

@@ -1,5 +1,6 @@
-// The outbox sealer: AES-256-GCM round trips, refuses any altered value or one sealed under a key outside its ring,
-// and still opens what a previous key sealed, so OUTBOX_KEY can rotate with mail in the queue.
+// The outbox sealer: AES-256-GCM round trips of mail content and of mail requests, refuses any altered value or one
+// sealed under a key outside its ring, and still opens what a previous key sealed, so OUTBOX_KEY can rotate with mail
+// in the queue.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { MailContent } from '../../src/mail/mail-message.js';
@@ -32,6 +33,28 @@ describe('the mail sealer', () => {
     for (const plain of ['alice', 'example.com', 'Reset', 'rst_', 'token']) {
       expect(sealed).not.toContain(plain);
     }
+  });
+
+  it('when a mail request is sealed, then opening gives back its fields, told apart from mail content, and the value shows none of them', () => {
+    const sealer = createMailSealer({ current: newKey() });
+    const request = { purpose: 'password_reset', email: 'alice@example.com', cooledDown: false };
+
+    const sealed = sealer.seal({ request });
+
+    expect(sealer.open(sealed)).toEqual({ request });
+    for (const plain of ['alice', 'example.com', 'password_reset', 'cooledDown']) {
+      expect(sealed).not.toContain(plain);
+    }
+  });
+
+  it.each([
+    ['a request with a nested object', { request: { to: { address: 'alice@example.com' } } }],
+    ['mail content with a request beside it', { ...content, request: {} }],
+    ['neither', { purpose: 'password_reset' }],
+  ])('when asked to seal %s, then it refuses', (_name, body) => {
+    const sealer = createMailSealer({ current: newKey() });
+
+    expect(() => sealer.seal(body as never)).toThrow();
   });
 
   it('when the same content is sealed twice, then the values differ (a fresh IV each time)', () => {

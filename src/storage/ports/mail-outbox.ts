@@ -3,7 +3,13 @@
 // caller before they get here and wiped once sent. Adapters (sqlite, mongo) implement it; its contract suite is
 // test/contract/mail-outbox.contract.ts.
 
+/**
+ * What an outbox entry is. Every kind but one is a mail to send. A `mail_request` is a feature's request for a mail
+ * it composes later, in the worker (a link mail: the request path is then the same whatever the address); for it,
+ * 'sent' means "handed on": composed into a mail of its own entry, or found to have nothing to send.
+ */
 export type MailKind =
+  | 'mail_request'
   | 'password_reset'
   | 'password_changed'
   | 'email_verify'
@@ -17,10 +23,13 @@ export interface NewOutboxMail {
   /** A random UUID. */
   id: string;
   kind: MailKind;
-  /** The rendered message (recipient, subject, body), sealed with OUTBOX_KEY: opaque to the store. */
+  /** The rendered message (recipient, subject, body) or the request, sealed with OUTBOX_KEY: opaque to the store. */
   sealed: string;
   createdAt: Date;
-  /** After this the mail is worthless (the link inside has expired): it goes dead rather than out late. */
+  /**
+   * After this the mail is worthless (the link inside has expired, or would have, for a request): it goes dead
+   * rather than out late.
+   */
   notAfter: Date;
 }
 
@@ -63,10 +72,11 @@ export interface MailOutbox {
   leaseDueMails(now: Date, leaseMs: number, limit: number): Promise<LeasedMail[]>;
 
   /**
-   * Records the one attempt made under `lease`: the mail is sent, its body wiped, its attempts one more. False (and
-   * nothing changes) when the mail is no longer pending or `lease` no longer holds it: another call took the mail
-   * over once the lease ran out. A holder that finishes late but was not taken over still records (a mail that went
-   * out is not sent again). Of concurrent calls with one lease (sent or failed), exactly one records.
+   * Records the one attempt made under `lease`: the mail is sent (a `mail_request`: handed on), its body wiped, its
+   * attempts one more. False (and nothing changes) when the mail is no longer pending or `lease` no longer holds it:
+   * another call took the mail over once the lease ran out. A holder that finishes late but was not taken over still
+   * records (a mail that went out is not sent again). Of concurrent calls with one lease (sent or failed), exactly
+   * one records.
    */
   markMailSent(id: string, lease: string, now: Date): Promise<boolean>;
 
