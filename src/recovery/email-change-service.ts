@@ -1,7 +1,8 @@
 // Email change (DESIGN section 8): a signed-in user who confirms the password asks to move the account to another
 // address; a link goes to that address, and opening it moves the account, ends its other sessions and tells the old
 // address. The request is answered the same whether or not the address is free: only the password is checked
-// aloud, and a wrong one says nothing about the address.
+// aloud, and a wrong one says nothing about the address; the rest is a request for the link mail, which the outbox
+// worker composes only when the address is free (link-mail-composer.ts).
 import type { PasswordConfirmation } from '../auth/password-confirmation.js';
 import type { ClientContext } from '../auth/client-context.js';
 import type { Clock } from '../clock.js';
@@ -10,9 +11,9 @@ import type { MailQueue } from '../mail/mail-queue.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { LiveSession, SessionStore } from '../storage/ports/session-store.js';
 import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
-import type { MailCooldown } from './mail-cooldown.js';
+import type { LinkMailRequests } from './link-mail-request.js';
 import type { OneTimeLinks } from './one-time-links.js';
-import { emailChangedMail, emailChangeMail, NOTICE_LIFETIME_MS } from './recovery-mails.js';
+import { emailChangedMail, NOTICE_LIFETIME_MS } from './recovery-mails.js';
 import type { ChangeEmailInput } from './recovery-schemas.js';
 
 export interface EmailChangeDeps {
@@ -20,16 +21,17 @@ export interface EmailChangeDeps {
   sessions: SessionStore;
   links: OneTimeLinks;
   mail: MailQueue;
-  cooldown: MailCooldown;
+  linkMails: LinkMailRequests;
   confirmPassword: PasswordConfirmation;
   clock: Clock;
   audit: AuditLog;
-  appUrl: string;
-  ttlSeconds: number;
 }
 
 export interface EmailChangeService {
-  /** Mails a confirmation link to the new address when it is free and not cooled down; says nothing either way. */
+  /**
+   * After the password, asks for a confirmation link to the new address, mailed by the outbox worker when the
+   * address is free and not cooled down; says nothing either way.
+   */
   requestChange(caller: LiveSession, input: ChangeEmailInput, client: ClientContext): Promise<void>;
   /**
    * Moves the account to the address of a valid link and ends its sessions, all but the caller's when the request
@@ -46,7 +48,7 @@ export interface EmailChangeService {
 const PURPOSE = 'email_change' as const;
 
 export function createEmailChangeService(deps: EmailChangeDeps): EmailChangeService {
-  const { users, sessions, links, mail, cooldown, audit } = deps;
+  const { users, sessions, links, mail, audit } = deps;
   const now = () => new Date(deps.clock.now());
 
   function refuseSameAddress(caller: LiveSession, newEmail: string): void {
@@ -77,17 +79,10 @@ export function createEmailChangeService(deps: EmailChangeDeps): EmailChangeServ
     async requestChange(caller, { newEmail, password }, client) {
       refuseSameAddress(caller, newEmail);
       await deps.confirmPassword(caller, password, client);
-      // Counted before the lookup, for free and taken addresses alike.
-      const allowed = await cooldown.allows(PURPOSE, newEmail);
-      const free = (await users.findLiveUserByEmail(newEmail)) === undefined;
-      const sent = allowed && free;
-      if (sent) {
-        const owner = { userId: caller.user.id, email: newEmail };
-        const { token, expiresAt } = await links.issue(PURPOSE, owner, deps.ttlSeconds);
-        await mail.queue(emailChangeMail(newEmail, deps.appUrl, token, deps.ttlSeconds), expiresAt);
-      }
+      // The same steps for free and taken addresses: whether the address is free is the worker's to find out.
+      await deps.linkMails.request(PURPOSE, newEmail, caller.user.id);
       const who = { userId: caller.user.id, sessionId: caller.session.id };
-      audit.record('email.change.requested', { ...who, newEmail, sent, ...client });
+      audit.record('email.change.requested', { ...who, newEmail, ...client });
     },
 
     async confirmChange(token, caller, client) {

@@ -1,34 +1,31 @@
 // Email verification (DESIGN section 8): a link mailed to every new account, mailed again on request, and opening
-// it marks the address verified. A request for another link is answered the same whatever the address, and counted
-// against the address's mail cooldown before the account is looked up, so the cooldown tells nothing about which
-// addresses have an account (a known one still costs the link's writes more: see npm run bench:forgot).
+// it marks the address verified. A request for another link is answered the same whatever the address: it only
+// queues a request for the link mail (link-mail-request.ts), and the outbox worker decides whether a link goes.
 import type { ClientContext } from '../auth/client-context.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
-import type { MailQueue } from '../mail/mail-queue.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { SessionUser, UserRecord, UserStore } from '../storage/ports/user-store.js';
-import type { MailCooldown } from './mail-cooldown.js';
+import type { LinkMailRequests } from './link-mail-request.js';
 import type { OneTimeLinks } from './one-time-links.js';
-import { verifyEmailMail } from './recovery-mails.js';
 
 export interface EmailVerificationDeps {
   users: UserStore;
   links: OneTimeLinks;
-  mail: MailQueue;
-  cooldown: MailCooldown;
+  linkMails: LinkMailRequests;
   clock: Clock;
   audit: AuditLog;
-  appUrl: string;
-  ttlSeconds: number;
 }
 
 export interface EmailVerificationService {
-  /** Mails a link to a new account (auth's registration hook); the cooldown applies as to any other mail. */
+  /** Asks for a link to a new account (auth's registration hook); the cooldown applies as to any other mail. */
   mailLinkToNewAccount(user: UserRecord): Promise<void>;
-  /** Mails another link when the address has a live, unverified account and is not cooled down; says nothing. */
+  /**
+   * Asks for another link, mailed by the outbox worker when the address has a live, unverified account and is not
+   * cooled down; says nothing either way.
+   */
   resendToAddress(email: string): Promise<void>;
-  /** The same for a signed-in caller's own address. */
+  /** The same for a signed-in caller's own address, mailed only while the caller's account is still there. */
   resendToCaller(caller: SessionUser): Promise<void>;
   /** Marks the address of a valid link verified; throws VERIFY_TOKEN_INVALID for any other link. */
   verify(token: string, client: ClientContext): Promise<UserRecord>;
@@ -39,29 +36,15 @@ const PURPOSE = 'email_verify' as const;
 export function createEmailVerificationService(
   deps: EmailVerificationDeps,
 ): EmailVerificationService {
-  const { users, links, mail, cooldown, audit } = deps;
-
-  /** Counts the mail against the address first, for every address alike; then mails only where it is of use. */
-  async function mailLinkIfUseful(email: string, account: () => Promise<UserRecord | undefined>) {
-    const allowed = await cooldown.allows(PURPOSE, email);
-    const user = await account();
-    if (!allowed || !user || user.emailVerified) return;
-    const owner = { userId: user.id, email: user.email };
-    const { token, expiresAt } = await links.issue(PURPOSE, owner, deps.ttlSeconds);
-    await mail.queue(verifyEmailMail(user.email, deps.appUrl, token, deps.ttlSeconds), expiresAt);
-  }
+  const { users, links, linkMails, audit } = deps;
 
   return {
-    mailLinkToNewAccount: (user) => mailLinkIfUseful(user.email, () => Promise.resolve(user)),
+    mailLinkToNewAccount: (user) => linkMails.request(PURPOSE, user.email, user.id),
 
-    resendToAddress: (email) => mailLinkIfUseful(email, () => users.findLiveUserByEmail(email)),
+    resendToAddress: (email) => linkMails.request(PURPOSE, email),
 
-    // Read again from the store: the session's copy of the account may be a moment old.
-    resendToCaller: (caller) =>
-      mailLinkIfUseful(caller.email, async () => {
-        const user = await users.findLiveUserByEmail(caller.email);
-        return user?.id === caller.id ? user : undefined;
-      }),
+    // The worker checks the account at the address is still the caller's: the session's copy may be a moment old.
+    resendToCaller: (caller) => linkMails.request(PURPOSE, caller.email, caller.id),
 
     async verify(token, client) {
       const consumed = await links.consume(PURPOSE, token);

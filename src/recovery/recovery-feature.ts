@@ -20,6 +20,7 @@ import { createEmailChangeService } from './email-change-service.js';
 import { createEmailController } from './email-controller.js';
 import { accountResponse, EMAIL_TAG, emailOperations } from './email-operations.js';
 import { createEmailVerificationService } from './email-verification-service.js';
+import { createLinkMailRequests } from './link-mail-request.js';
 import { createMailCooldown } from './mail-cooldown.js';
 import { createOneTimeLinks } from './one-time-links.js';
 import { createPasswordResetService } from './password-reset-service.js';
@@ -53,31 +54,31 @@ export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeatur
     clock,
   });
   const links = createOneTimeLinks({ oneTimeTokens: stores.oneTimeTokens, clock });
-  const cooldown = createMailCooldown(counters);
-  const appUrl = config.mail.appUrl;
+  // Every link mail is asked for this one way; the outbox worker's composer (link-mail-composer.ts) mints the links.
+  const linkMails = createLinkMailRequests({
+    mail,
+    cooldown: createMailCooldown(counters),
+    clock,
+    recovery: config.recovery,
+  });
   const passwordReset = createPasswordResetService({
     users: stores.users,
     sessions: stores.sessions,
     links,
     hasher: deps.hasher,
     mail,
-    cooldown,
+    linkMails,
     // The login lock's counters, shared with the auth feature: a reset lifts the lock on the account.
     throttle: createLoginThrottle(counters, config.limits.loginThrottleFailures, clock),
     clock,
     audit,
-    appUrl,
-    ttlSeconds: config.recovery.passwordResetTtlSeconds,
   });
   const verification = createEmailVerificationService({
     users: stores.users,
     links,
-    mail,
-    cooldown,
+    linkMails,
     clock,
     audit,
-    appUrl,
-    ttlSeconds: config.recovery.emailVerifyTtlSeconds,
   });
   const window = (name: string, limit: number) => ({
     name,
@@ -105,12 +106,10 @@ export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeatur
         sessions: stores.sessions,
         links,
         mail,
-        cooldown,
+        linkMails,
         confirmPassword: auth.confirmPassword,
         clock,
         audit,
-        appUrl,
-        ttlSeconds: config.recovery.emailChangeTtlSeconds,
       });
       return {
         tags: [RECOVERY_TAG, EMAIL_TAG],

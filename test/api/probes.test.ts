@@ -51,9 +51,10 @@ describe('GET /health and GET /ready', () => {
     const ready = await request(app).get('/ready');
 
     expect(ready.status).toBe(200);
-    // Ada's verification link and her reset link; nothing for the unknown address.
+    // Requests for three link mails (Ada's verification and reset, and one for the unknown address), waiting for the
+    // worker to compose them.
     expect((ready.body as { data: { mail: unknown } }).data.mail).toEqual({
-      pending: 2,
+      pending: 3,
       oldestPendingSeconds: 90,
     });
   });
