@@ -218,6 +218,19 @@ describe('refresh token reuse outside the grace', () => {
     expect(line).not.toMatch(/token(Hash)?"\s*:/i);
   });
 
+  it('when the replayed token was rotated in the instant it was issued, then the audit line still counts one generation behind', async () => {
+    const { app, clock, logs } = buildTestApp();
+    const login = await registerAndLogIn(app);
+    await rotate(app, login.refreshToken);
+    clock.advance('11s');
+
+    expectError(await replay(app, login.refreshToken), ErrorCodes.REFRESH_TOKEN_REUSED);
+
+    expect(logs.events('token.reuse_detected')).toEqual([
+      expect.objectContaining({ generationsBehind: 1 }),
+    ]);
+  });
+
   it('when the owner logs out, even with the token another tab just rotated, then it is not theft: no notice, no audit line, no reuse metric', async () => {
     const testApp = await buildRecoveryTestApp({ env: { METRICS_TOKEN } });
     const { app } = testApp;

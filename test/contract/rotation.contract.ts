@@ -161,5 +161,23 @@ export function describeRotationContract({
       expect(await rotate(token1, token4, at(3 * HOUR))).toEqual(reusedIn(session, at(HOUR), 2));
       expect(await stores.sessions.findRefreshToken(token4.tokenHash)).toBeUndefined();
     });
+
+    it('when a chain was rotated within one instant, then reuse still counts every generation after the token', async () => {
+      const stores = await freshStores();
+      const { session, token: token1 } = await loggedIn(stores);
+      // Issued in the millisecond of their parents (a fast client, a frozen clock): newer by the chain, not by time.
+      const token2 = newToken(session);
+      const token3 = newToken(session);
+      const rotate = (from: NewRefreshToken, now: Date) =>
+        stores.sessions.rotateRefreshToken(from.tokenHash, newToken(session), now);
+      expect(await stores.sessions.rotateRefreshToken(token1.tokenHash, token2, at(0))).toEqual(
+        ROTATED,
+      );
+      expect(await stores.sessions.rotateRefreshToken(token2.tokenHash, token3, at(0))).toEqual(
+        ROTATED,
+      );
+      expect(await rotate(token1, at(HOUR))).toEqual(reusedIn(session, at(0), 2));
+      expect(await rotate(token2, at(HOUR))).toEqual(reusedIn(session, at(0), 1));
+    });
   });
 }

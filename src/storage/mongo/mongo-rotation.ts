@@ -42,16 +42,29 @@ export function createMongoRotation(models: MongoModels) {
   const successorOf = (tokenId: string) =>
     refreshTokens.findOne(query.successorOf(tokenId)).lean<RefreshTokenDocument>();
 
-  async function reused(token: RefreshTokenDocument, usedAt: Date): Promise<Refusal> {
-    const generationsBehind = await refreshTokens.countDocuments(
+  /**
+   * The tokens the session issued after this one: those of a later instant, and those of its own instant down its
+   * chain (a token rotated in the millisecond it was issued is newer by the chain, not by time).
+   */
+  async function generationsAfter(token: RefreshTokenDocument): Promise<number> {
+    let count = await refreshTokens.countDocuments(
       query.newerTokensOfSession(token.sessionId, token.createdAt),
     );
+    let next = await successorOf(token._id);
+    while (next && next.createdAt.getTime() === token.createdAt.getTime()) {
+      count += 1;
+      next = await successorOf(next._id);
+    }
+    return count;
+  }
+
+  async function reused(token: RefreshTokenDocument, usedAt: Date): Promise<Refusal> {
     return {
       outcome: 'reused',
       sessionId: token.sessionId,
       userId: token.userId,
       usedAt,
-      generationsBehind,
+      generationsBehind: await generationsAfter(token),
     };
   }
 

@@ -50,14 +50,29 @@ export function createSqliteRotation(
     ),
   };
 
+  /**
+   * The tokens the session issued after this one: those of a later instant, and those of its own instant down its
+   * chain (a token rotated in the millisecond it was issued is newer by the chain, not by time).
+   */
+  function generationsAfter(state: RotationStateRow): number {
+    let count = sql.newerSessionTokens.get(state.session_id, state.created_at)?.count ?? 0;
+    let nextId = state.replaced_by_id;
+    while (nextId !== null) {
+      const next = sql.sessionToken.get(state.session_id, nextId);
+      if (next?.created_at !== state.created_at) break;
+      count += 1;
+      nextId = next.replaced_by_id;
+    }
+    return count;
+  }
+
   function reused(state: RotationStateRow, usedAtMs: number): RotationOutcome {
-    const newer = sql.newerSessionTokens.get(state.session_id, state.created_at);
     return {
       outcome: 'reused',
       sessionId: state.session_id,
       userId: state.user_id,
       usedAt: new Date(usedAtMs),
-      generationsBehind: newer?.count ?? 0,
+      generationsBehind: generationsAfter(state),
     };
   }
 
