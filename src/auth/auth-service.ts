@@ -68,7 +68,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   /** SESSION_REVOKED, with why the session ended when the store still knows (a client shows it, stops retrying). */
   async function sessionRevoked(sessionId: string): Promise<AppError> {
     const ended = await sessions.findSession(sessionId);
-    const reason = ended?.revokedReason ?? undefined;
+    // A session neither revoked nor expired that is not live belongs to a deleted account: deletion marks the account
+    // before it ends the sessions, and a request in between sees just that.
+    const unexpired = ended !== undefined && ended.expiresAt.getTime() > clock.now();
+    const reason = ended?.revokedReason ?? (unexpired ? 'account_deleted' : undefined);
     return new AppError('SESSION_REVOKED', reason === undefined ? {} : { reason });
   }
 

@@ -111,6 +111,15 @@ describe('SESSION_REVOKED carries why the session ended', () => {
     await expectEndedFor(app, other, 'account_deleted');
   });
 
+  it('when the account is marked deleted but its sessions are not ended yet (the moment between the two), then they already get reason account_deleted', async () => {
+    const { app, clock, stores } = buildTestApp();
+    const { caller } = await twoSessions(app);
+
+    await stores.users.softDeleteUser(caller.account.id, new Date(clock.now()));
+
+    await expectEndedFor(app, caller, 'account_deleted');
+  });
+
   it('when the password was reset through a mailed link, then every session gets reason password_reset', async () => {
     const testApp = await buildRecoveryTestApp();
     const { app } = testApp;
