@@ -165,7 +165,10 @@ export function createMongoRotation(models: MongoModels) {
     if (refusal) return refusal;
     const stored = await storeInLiveSession(successor, token._id);
     if (stored === 'taken') {
-      // Another rotation of this token won a moment ago: a replay like any other.
+      // Another rotation of this token won a moment ago: a replay like any other. Unless the session ended meanwhile:
+      // the winner may then have taken its successor back, and this call must not read its key as reuse.
+      const revocation = await revocationOf(token.sessionId);
+      if (revocation) return { outcome: 'revoked', reason: revocation.reason };
       const session = await sessions.findOne(query.byId(token.sessionId)).lean<SessionDocument>();
       return session
         ? graceOrReuse({ ...token, usedAt: now }, session, now, grace)
