@@ -57,6 +57,9 @@ const ratioRow = (name: string, c: ForgotComparison) =>
 const rounds = (c: ForgotComparison) =>
   c.ratios.map((r) => `cpu ${percent(r.cpu)}, p50 ${percent(r.p50)}`).join('; ');
 const { loaded, oneAtATime } = run;
+const handedOn =
+  run.log.handedOn.composed +
+  Object.values(run.log.handedOn.nothingToSend).reduce((sum, count) => sum + count, 0);
 process.stdout.write(
   `\n${machine.date} · commit ${commitOfTree()} · ${String(machine.cpus)} × ${machine.cpuModel} · node ${machine.node} · load average at start ${machine.loadAverageAtStart.join(' ')}\n\n` +
     '| POST /api/auth/password/forgot | req/s | p50 ms | p99 ms | server CPU µs/req | other cores busy | non-202 |\n' +
@@ -70,7 +73,7 @@ process.stdout.write(
     `\n- Rounds, how much more known cost than unknown: ${String(run.connections)} connections: ${rounds(loaded)}\n` +
     `- One at a time: ${rounds(oneAtATime)}\n` +
     `- ${String(run.rounds)} interleaved rounds per line; ${String(run.knownAddressesUsed)} of ${String(run.accounts)} seeded addresses used, each once.\n` +
-    `- The server's audit lines: ${String(run.audit.sent)} requests issued a link, ${String(run.audit.notSent)} did not.\n` +
+    `- The server's log: ${String(run.log.requests.known)} requests for known addresses and ${String(run.log.requests.unknown)} for unknown ones answered; the outbox worker reached ${String(handedOn)} of them: ${String(run.log.handedOn.composed)} links composed, nothing to send for ${JSON.stringify(run.log.handedOn.nothingToSend)}.\n` +
     `- ${describePinning()}\n`,
 );
 writeFileSync(OUTPUT, `${JSON.stringify({ machine, settings, run }, null, 2)}\n`);
