@@ -52,11 +52,12 @@ export function resolveCommit(named: string): Commit {
   return { named, hash, short, subject };
 }
 
-/** Whether the two commits declare different dependencies (both sides run on this checkout's node_modules). */
+/**
+ * Whether the two commits lock different dependencies (both sides run on this checkout's node_modules). The lock, not
+ * package.json, whose scripts change without changing what is installed.
+ */
 export function dependenciesDiffer(a: Commit, b: Commit): boolean {
-  return (
-    git('diff', '--name-only', a.hash, b.hash, '--', 'package.json', 'package-lock.json') !== ''
-  );
+  return git('diff', '--name-only', a.hash, b.hash, '--', 'package-lock.json') !== '';
 }
 
 /** Exports `commit` into a temp dir and runs its `build` script there; throws with the build's output if it fails. */

@@ -8,6 +8,7 @@ import type { Commit } from './commit-build.js';
 import { describePinning } from './cpu-affinity.js';
 import { roundTo, type Figures } from './measure.js';
 import type { Machine } from './results.js';
+import { DISTURBED_CORES } from './report.js';
 import type { RouteComparison } from './scenarios/before-after.js';
 import type { BenchSettings } from './settings.js';
 
@@ -19,7 +20,7 @@ export interface CompareRun {
   settings: BenchSettings;
   before: Commit;
   after: Commit;
-  /** package.json or package-lock.json differ between the commits; both ran on this checkout's node_modules. */
+  /** package-lock.json differs between the commits; both ran on this checkout's node_modules. */
   dependenciesDiffer: boolean;
   routes: RouteComparison[];
   /** Where the builds' answers differ in shape. */
@@ -74,6 +75,19 @@ export function failuresOf(run: CompareRun): string[] {
   return found;
 }
 
+/** How much of the machine other processes took while the builds were measured, when enough to blur the ratios. */
+function disturbance(run: CompareRun): string {
+  const measured = run.routes.flatMap(({ before, after }) => [before, after]);
+  const seconds = measured.reduce((total, f) => total + f.seconds, 0);
+  const cores = measured.reduce((total, f) => total + (f.otherCores ?? 0) * f.seconds, 0) / seconds;
+  if (!(cores > DISTURBED_CORES)) return '';
+  return (
+    `- **Disturbed**: other processes (or the hypervisor) took ${cores.toFixed(2)} of the ${String(run.machine.cpus)} ` +
+    'cores on average while the builds were measured; read the ratios against the spread of the rounds, or run again ' +
+    'on a quieter machine.\n'
+  );
+}
+
 export function formatComparison(run: CompareRun): string {
   const { machine, settings, before, after } = run;
   const rounds = settings.rounds;
@@ -121,8 +135,9 @@ export function formatComparison(run: CompareRun): string {
     `- The order of the builds alternates by round (before first in odd rounds, after first in even ones); each ` +
     `build ran each route unmeasured first (BENCH_WARMUP_SECONDS); refresh chains are fresh every round.\n` +
     run.differences.map((difference) => `- **${difference}**\n`).join('') +
+    disturbance(run) +
     `- Both builds run side by side, each with its own SQLite file, and take turns on the servers' core, login ` +
     `included (its bcrypt gets one core here, all of them in npm run bench). ${describePinning()}\n` +
-    `- Both builds run on this checkout's node_modules${run.dependenciesDiffer ? ': **the two commits declare different dependencies**, so one side does not run on its own' : ' (the two commits declare the same dependencies)'}.\n`
+    `- Both builds run on this checkout's node_modules${run.dependenciesDiffer ? ': **the two commits lock different dependencies**, so one side does not run on its own' : ' (the two commits lock the same dependencies)'}.\n`
   );
 }

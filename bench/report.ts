@@ -25,7 +25,7 @@ const ratio = (value: number, base: number) => (value / base).toFixed(2);
 const percent = (value: number, base: number) => `${((value / base) * 100).toFixed(0)}%`;
 const NO_RATIO: [string, string] = ['', ''];
 /** More than this many cores' worth used by other processes during a run marks its figures as disturbed. */
-const DISTURBED_CORES = 0.15;
+export const DISTURBED_CORES = 0.15;
 
 function failures(figures: Figures): string {
   const other = Object.values(figures.otherStatuses).reduce((sum, count) => sum + count, 0);
