@@ -1,5 +1,5 @@
 // The sessions port's contract (src/storage/ports/session-store.ts), run against every adapter by stores-contract.ts:
-// sessions here, rotation and the expiry sweep in files of their own.
+// sessions here, rotation, the expiry sweep and the model-based family test in files of their own.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,18 +12,21 @@ import {
   unused,
   type ContractHelpers,
 } from './fixtures.js';
+import { describeRefreshFamilyModel } from './refresh-family.model.contract.js';
 import { describeReuseGraceContract } from './reuse-grace.contract.js';
 import { describeRevocationRaceContract } from './revocation-race.contract.js';
 import { describeRotationContract } from './rotation.contract.js';
 import { describeSweepContract } from './sweep.contract.js';
 
-export function describeSessionStoreContract(helpers: ContractHelpers): void {
+/** `modelRuns`: how many command sequences the model-based family test tries. */
+export function describeSessionStoreContract(helpers: ContractHelpers, modelRuns: number): void {
   describe('sessions port', () => {
     describeSessionCases(helpers);
     describeRotationContract(helpers);
     describeReuseGraceContract(helpers);
     describeRevocationRaceContract(helpers);
     describeSweepContract(helpers);
+    describeRefreshFamilyModel(helpers, modelRuns);
   });
 }
 

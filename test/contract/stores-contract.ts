@@ -8,11 +8,20 @@ import { describeOneTimeTokenStoreContract } from './one-time-token-store.contra
 import { describeSessionStoreContract } from './session-store.contract.js';
 import { describeUserStoreContract } from './user-store.contract.js';
 
-export function describeStoresContract(name: string, openStores: OpenStores): void {
+export interface ContractOptions {
+  /** Command sequences the model-based suites try: fewer where every call crosses the wire. */
+  modelRuns?: number;
+}
+
+export function describeStoresContract(
+  name: string,
+  openStores: OpenStores,
+  { modelRuns = 100 }: ContractOptions = {},
+): void {
   const helpers = contractHelpers(openStores);
   describe(name, () => {
     describeUserStoreContract(helpers);
-    describeSessionStoreContract(helpers);
+    describeSessionStoreContract(helpers, modelRuns);
     describeMailOutboxContract(helpers);
     describeOneTimeTokenStoreContract(helpers);
   });
