@@ -104,12 +104,26 @@ export function createMongoRotation(models: MongoModels) {
       (await successorOf(successor._id)) !== null ||
       !(await countReplay(token, grace.maxReplays))
     ) {
-      return reused(token, usedAt);
+      return reusedUnlessRevoked(token, usedAt);
     }
     // Counted before this look, so a revocation after it ends a session whose replay came first.
     const revocation = await revocationOf(token.sessionId);
     if (revocation) return { outcome: 'revoked', reason: revocation.reason };
     return { outcome: 'graced', successor: toRefreshToken(successor) };
+  }
+
+  /**
+   * Reuse, unless the session has ended meanwhile. Without a transaction the evidence of reuse can be an effect of
+   * that ending (a successor taken back, grace places spent by replays that then met the revocation): a session that
+   * has ended answers 'revoked', as an atomic store would for a call ordered after the revocation.
+   */
+  async function reusedUnlessRevoked(
+    token: RefreshTokenDocument,
+    usedAt: Date,
+  ): Promise<RotationOutcome> {
+    const revocation = await revocationOf(token.sessionId);
+    if (revocation) return { outcome: 'revoked', reason: revocation.reason };
+    return reused(token, usedAt);
   }
 
   /** Why `token` cannot rotate at `now`, from its session as it stands; undefined when nothing stands in the way. */
