@@ -56,6 +56,8 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
+const MAX_ROUNDS_PER_RUN = 20;
+
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { outbox, clock, logger, metrics } = options;
   const { maxAttempts = 6, leaseMs = 120_000, batchSize = 10 } = options;
@@ -73,7 +75,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
 
   /** One lease of due mails, each taken to its next state; adds what became of them to `run`. */
-  async function runBatch(run: OutboxRun): Promise<{ composed: number }> {
+  async function runBatch(run: OutboxRun): Promise<{ leased: number; composed: number }> {
     let composed = 0;
     const leasedAt = clock.now();
     const leased = await outbox.leaseDueMails(new Date(leasedAt), leaseMs, batchSize);
@@ -85,19 +87,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       else if (outcome === 'retry') run.retried += 1;
       else if (outcome === 'dead') run.dead += 1;
     }
-    metrics?.setMailOutboxPending((await outbox.pendingMails()).count);
-    return { composed };
+    return { leased: leased.length, composed };
   }
 
   /**
-   * A round, and when it composed mails one more: a composed mail takes its request's place in line (the oldest
-   * first), so the next round leases it and a link goes out within one run, not one tick later. Only one more: with
-   * a backlog (more than a batch of requests due at once) the rest waits for the next tick, as any mail does.
+   * Rounds of one batch each, for as long as there is more: a full batch means others may be due, and a composed mail
+   * takes its request's place in line (due when the request was), so the next round sends it and a link goes out
+   * within one run, not one tick later. At most MAX_ROUNDS_PER_RUN, so a backlog (a flood of requests, an outage
+   * just over) drains a few hundred mails a tick while the timer keeps its rhythm; sends are I/O and each round's
+   * store calls are indexed and bounded, so requests keep their event loop meanwhile.
    */
   async function runRounds(): Promise<OutboxRun> {
     const run: OutboxRun = { sent: 0, retried: 0, dead: 0 };
-    const { composed } = await runBatch(run);
-    if (composed > 0 && !stopped) await runBatch(run);
+    for (let round = 0; round < MAX_ROUNDS_PER_RUN && !stopped; round += 1) {
+      const { leased, composed } = await runBatch(run);
+      if (leased < batchSize && composed === 0) break;
+    }
+    metrics?.setMailOutboxPending((await outbox.pendingMails()).count);
     return run;
   }
 

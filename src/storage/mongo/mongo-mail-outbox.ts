@@ -172,7 +172,7 @@ export function createMongoMailOutbox(models: MongoModels): MailOutbox {
         const wanted = limit - leased.length;
         const candidates = await mailEntries
           .find(query.dueMailEntries(now))
-          .sort(query.oldestFirst)
+          .sort(query.earliestDueFirst)
           .skip(examined)
           .limit(wanted)
           .lean<MailEntryDocument[]>();

@@ -140,6 +140,9 @@ export const pendingMailEntries = () => ({ state: 'pending' as const });
 /** Oldest first; the id keeps the order of mails queued in one millisecond stable between calls. */
 export const oldestFirst = { createdAt: 1, _id: 1 } as const;
 
+/** Earliest due first (the due index's order); the id keeps ties stable between the pages of one lease call. */
+export const earliestDueFirst = { nextAttemptAt: 1, _id: 1 } as const;
+
 export const finishedMailEntriesBefore = (before: Date) => ({
   state: trusted({ $in: ['sent' as const, 'dead' as const] }),
   createdAt: trusted({ $lt: before }),

@@ -64,7 +64,8 @@ export interface MailOutbox {
   enqueueMail(mail: NewOutboxMail): Promise<void>;
 
   /**
-   * Leases up to `limit` pending mails due at `now` (oldest `createdAt` first) for `leaseMs`. Atomic per mail: of
+   * Leases up to `limit` pending mails due at `now` (earliest `nextAttemptAt` first: a mail is due when queued, so
+   * new mails go oldest first) for `leaseMs`. Atomic per mail: of
    * concurrent calls (from any number of instances), each mail is leased to at most one while its lease holds; a
    * lease that ran out (its holder died) can be taken again, and a mail under a lease that has not run out is not
    * due.

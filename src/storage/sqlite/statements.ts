@@ -73,10 +73,11 @@ export const STATEMENTS = {
   enqueueMail: `INSERT INTO mail_outbox (id, kind, sealed, created_at, not_after, state, attempts, next_attempt_at)
     VALUES (@id, @kind, @sealed, @created_at, @not_after, 'pending', 0, @created_at)`,
   mailById: 'SELECT * FROM mail_outbox WHERE id = ?',
-  // Due: pending, its time come, and under no lease that still holds. Oldest first.
+  // Due: pending, its time come, and under no lease that still holds. Earliest due first, in the order of the due
+  // index, so the LIMIT stops the walk: ordering by age instead sorted the whole backlog on every lease.
   dueMails: `SELECT * FROM mail_outbox
     WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-    ORDER BY created_at, id LIMIT @limit`,
+    ORDER BY next_attempt_at LIMIT @limit`,
   leaseMail: 'UPDATE mail_outbox SET lease = ?, lease_until = ? WHERE id = ?',
   // An outcome is recorded only under the lease that holds (a retaken mail carries its new lease) and clears it, so
   // one lease records one attempt.
