@@ -141,9 +141,11 @@ describe('cookie mode (REFRESH_TOKEN_TRANSPORT=cookie)', () => {
   });
 
   it('when a refresh is refused, then the useless cookie is cleared', async () => {
-    const { app } = buildTestApp({ env });
+    const { app, clock } = buildTestApp({ env });
     const { cookie } = await logInWithCookie(app, await registerAccount(app));
     await cookieCall(app, '/api/auth/refresh', cookie);
+    // Past the reuse grace: the old cookie is now a replay.
+    clock.advance('11s');
 
     const replay = await cookieCall(app, '/api/auth/refresh', cookie);
 

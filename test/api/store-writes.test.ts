@@ -46,6 +46,8 @@ describe('the store-writes witness', () => {
           hashRefreshToken(login.refreshToken),
           expect.objectContaining({ tokenHash: hashRefreshToken(successor) }),
           expect.any(Date),
+          // The reuse grace the service rotates with (REFRESH_REUSE_GRACE_SECONDS, _MAX_REPLAYS defaults).
+          { windowMs: 10_000, maxReplays: 5 },
         ],
       },
     ]);
