@@ -1,7 +1,7 @@
 // The outbox worker: on a timer of the process entry (never in a request), leases the mails that are due, takes
 // each to its next state (mail-delivery.ts) and counts what is still pending. Any number of workers, in any number
-// of instances, can share one outbox: a lease gives each mail to one of them at a time. A round that composed mails
-// from mail requests is followed by one more, so a link asked for goes out within one run.
+// of instances, can share one outbox: a lease gives each mail to one of them at a time. A run goes on in rounds while
+// there is more, so a mail composed from a mail request (a link asked for) goes out within the run.
 import type { Clock } from '../clock.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Logger } from '../observability/logger.js';
