@@ -79,6 +79,8 @@ describeWithService(
         RATE_LIMIT_REGISTER: '100000',
         RATE_LIMIT_REFRESH: '100000',
         RATE_LIMIT_API: '100000',
+        // One graced replay per rotation, so the second replay of a token is reuse at once, on a real clock.
+        REFRESH_REUSE_GRACE_MAX_REPLAYS: '1',
       });
       return { server, database };
     }
@@ -107,10 +109,22 @@ describeWithService(
           body: { refreshToken: first.refreshToken },
         }),
       );
+      // Inside the grace: the same successor, byte for byte, re-signed from what the store holds.
+      const graced = data(
+        await call(base, 'POST', '/api/auth/refresh', {
+          body: { refreshToken: first.refreshToken },
+        }),
+      );
+      expect(graced.refreshToken).toBe(refreshed.refreshToken);
       const reuse = await call(base, 'POST', '/api/auth/refresh', {
         body: { refreshToken: first.refreshToken },
       });
       expect(reuse.body.error).toBe('REFRESH_TOKEN_REUSED');
+      const ended = await call(base, 'GET', '/api/auth/profile', { token: graced.accessToken });
+      expect(ended.body).toMatchObject({
+        error: 'SESSION_REVOKED',
+        reason: 'refresh_token_reused',
+      });
       const third = data(await call(base, 'POST', '/api/auth/login', { body: credentials }));
       const sessions = (await call(base, 'GET', '/api/auth/sessions', { token: third.accessToken }))
         .body.data as { sessions: Array<{ id: string; current: boolean }> };
