@@ -13,6 +13,8 @@ export const LAYERS = [
   // Below the features, which queue mail through the outbox port.
   ['mail'],
   ['http'],
+  // The ES256 signing keys and their JWKS: auth signs access tokens with them.
+  ['keys'],
   ['auth', 'probes'],
   // Account recovery builds on auth's password rules, login lock and client context.
   ['recovery'],

@@ -1,6 +1,8 @@
 // createApp(deps): the Express app from explicit dependencies. Composes the middleware every request passes in
 // order, mounts every feature's operation table and the one error handler; does no I/O, so tests build one per case
 // over an in-memory store and a fake clock. A new capability is one more feature in `apiSections`.
+import { secretAccessTokenKeys, type AccessTokenKeys } from './keys/access-token-keys.js';
+import { jwksSection } from './keys/jwks-operations.js';
 import express, { type Express } from 'express';
 import { createAuthFeature } from './auth/auth-feature.js';
 import type { PasswordHasher } from './auth/passwords/password-hasher.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   /** The process's metrics; a registry of this app's own (without process metrics) when omitted. */
   metrics?: Metrics;
   lifecycle?: Lifecycle;
+  /** What signs access tokens: the ES256 key ring (openAccessTokenKeys); the access secret (HS256) when omitted. */
+  accessKeys?: AccessTokenKeys;
 }
 
 export interface AssembledApp {
@@ -81,11 +85,17 @@ function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics 
     metrics,
     audit: createAuditLog(deps.logger, metrics),
   };
+  const accessKeys = deps.accessKeys ?? secretAccessTokenKeys(config.jwt);
   const recovery = createRecoveryFeature(featureDeps);
-  const auth = createAuthFeature({ ...featureDeps, onRegistered: recovery.onRegistered });
+  const auth = createAuthFeature({
+    ...featureDeps,
+    accessKeys,
+    onRegistered: recovery.onRegistered,
+  });
   const features = [
     auth.section,
     recovery.section(auth.checks),
+    jwksSection({ keys: accessKeys, maxAgeSeconds: config.jwks.maxAgeSeconds }),
     probesSection({
       stores,
       clock: deps.clock,

@@ -5,7 +5,9 @@ import { prepareGuessabilityEstimator } from './auth/passwords/password-guessabi
 import { createBcryptHasher } from './auth/passwords/password-hasher.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/config.js';
-import { createLogger } from './observability/logger.js';
+import { openAccessTokenKeys } from './keys/access-token-keys.js';
+import { KeyFileError } from './keys/signing-key-file.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { startOutboxDelivery } from './mail/outbox-delivery.js';
 import { createLinkMailComposer } from './recovery/link-mail-composer.js';
 import { createAuditLog } from './observability/audit-log.js';
@@ -29,6 +31,20 @@ function loadConfigOrExit(): LoadedConfig {
     process.exit(1);
   }
 }
+
+/** The access-token keys as configured; an unusable ES256 key directory stops the start, naming the problem. */
+function openAccessTokenKeysOrExit(config: LoadedConfig['config'], logger: Logger) {
+  try {
+    return openAccessTokenKeys(config, logger, new Date(systemClock.now()), { watch: true });
+  } catch (error) {
+    if (!(error instanceof KeyFileError) && !isMissingDirectory(error)) throw error;
+    logger.fatal({ err: error }, 'cannot use the signing keys in JWT_KEYS_DIR; not starting');
+    process.exit(1);
+  }
+}
+
+const isMissingDirectory = (error: unknown) =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 async function main(): Promise<void> {
   const { config, warnings } = loadConfigOrExit();
@@ -58,6 +74,11 @@ async function main(): Promise<void> {
       clock: systemClock,
       logger,
     });
+    const signing = openAccessTokenKeysOrExit(config, logger);
+    // SIGHUP also re-reads the signing keys (the directory is watched as well): `npm run keys` steps apply at once.
+    process.on('SIGHUP', () => {
+      signing.reload();
+    });
     const lifecycle: Lifecycle = { shuttingDown: false };
     const metrics = createMetrics({ processMetrics: true });
     const mail = startOutboxDelivery({
@@ -80,6 +101,7 @@ async function main(): Promise<void> {
       sharedCounters: config.redis !== undefined,
       metrics,
       lifecycle,
+      accessKeys: signing.keys,
     });
     // Before listening: building zxcvbn's dictionaries would otherwise hold the first registration's event loop.
     prepareGuessabilityEstimator();
@@ -92,6 +114,7 @@ async function main(): Promise<void> {
       logger,
       deadlineMs: config.http.shutdownTimeoutMs,
       closeResources: async () => {
+        signing.close();
         await Promise.all([sweeper.stop(), mail.stop()]);
         await Promise.all([stores.close(), counters.close()]);
       },

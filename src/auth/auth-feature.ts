@@ -1,6 +1,7 @@
 // Assembles the auth feature from the app's dependencies: services over the stores, controllers, the refresh-token
 // transport the configuration chose, and the operation tables with their rate limits and guards. Features above auth
 // get what they need of it from here (the Bearer guards), and hook into registration without auth knowing them.
+import type { AccessTokenKeys } from '../keys/access-token-keys.js';
 import { createMailQueue } from '../mail/mail-queue.js';
 import { outboxSealer } from '../mail/mail-sealer.js';
 import { createReuseResponse } from './refresh-reuse-response.js';
@@ -47,6 +48,8 @@ export interface AuthFeatureDeps {
   counters: CounterStore;
   metrics: Metrics;
   audit: AuditLog;
+  /** What signs and verifies access tokens: the ES256 key ring, or the access secret (HS256). */
+  accessKeys: AccessTokenKeys;
   onRegistered?: RegistrationHook;
 }
 
@@ -76,7 +79,7 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     users,
     sessions,
     hasher,
-    tokens: createTokenService(config.jwt, clock),
+    tokens: createTokenService(config.jwt, clock, deps.accessKeys),
     clock,
     audit,
     verifyPassword,

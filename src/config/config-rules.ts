@@ -95,6 +95,12 @@ function checkLifetimes(env: Env, problems: string[]): void {
   if (env.JWT_ACCESS_TTL >= env.JWT_REFRESH_TTL) {
     problems.push('JWT_ACCESS_TTL: must be shorter than JWT_REFRESH_TTL');
   }
+  // A key that signs before every cache holding the old key set has expired makes tokens those caches cannot verify.
+  if (env.JWKS_LEAD_TIME <= env.JWKS_MAX_AGE) {
+    problems.push(
+      'JWKS_LEAD_TIME: must be longer than JWKS_MAX_AGE (caches hold the key set that long)',
+    );
+  }
 }
 
 function checkProductionTransport(env: Env, problems: string[], warnings: string[]): void {

@@ -28,6 +28,16 @@ export interface Config {
     readonly refreshTtlSeconds: number;
     readonly issuer: string;
     readonly audience: string;
+    /** HS256 with the access secret, or ES256 with the key ring in `keysDir` (DESIGN section 10). */
+    readonly accessAlg: 'HS256' | 'ES256';
+    readonly keysDir: string;
+  };
+  /** The public key set other services verify ES256 access tokens with. */
+  readonly jwks: {
+    /** Cache-Control max-age of GET /.well-known/jwks.json. */
+    readonly maxAgeSeconds: number;
+    /** How long a new key is published before `npm run keys -- promote` lets it sign; longer than maxAgeSeconds. */
+    readonly leadTimeSeconds: number;
   };
   readonly session: {
     readonly maxAgeSeconds: number;
@@ -173,7 +183,10 @@ function toConfig(
       refreshTtlSeconds: env.JWT_REFRESH_TTL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      accessAlg: env.JWT_ACCESS_ALG,
+      keysDir: env.JWT_KEYS_DIR,
     },
+    jwks: { maxAgeSeconds: env.JWKS_MAX_AGE, leadTimeSeconds: env.JWKS_LEAD_TIME },
     session: { maxAgeSeconds: env.SESSION_MAX_AGE, cacheTtlMs: env.SESSION_CACHE_TTL * 1000 },
     refreshTokens: {
       transport: env.REFRESH_TOKEN_TRANSPORT,

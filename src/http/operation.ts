@@ -88,6 +88,11 @@ interface OperationFields {
   errors: readonly ErrorCode[];
   /** Headers this operation's answers may carry beyond those every answer has (e.g. the refresh cookie). */
   headers?: readonly HeaderDescription[];
+  /**
+   * Public data any cache may keep (the JWKS): its answers carry `Cache-Control: public, max-age=…` and an `ETag`
+   * instead of `no-store`, and a GET whose If-None-Match holds that ETag is answered 304 with no body.
+   */
+  publicCache?: boolean;
 }
 
 export interface OperationSpec<S extends RequestSchemas> extends OperationFields {

@@ -16,6 +16,19 @@ const HEADERS = {
     required: true,
     schema: { type: 'string', const: 'no-store' },
   },
+  PublicCacheControl: {
+    name: 'Cache-Control',
+    description: 'Public data: `public, max-age=<seconds>`, for any cache to keep that long.',
+    required: true,
+    schema: { type: 'string', pattern: '^public, max-age=\\d+$' },
+  },
+  ETag: {
+    name: 'ETag',
+    description:
+      'Names this version of the answer: send it back in `If-None-Match` and an unchanged answer is 304.',
+    required: true,
+    schema: { type: 'string' },
+  },
   RetryAfter: {
     name: 'Retry-After',
     description: 'Seconds to wait before retrying.',

@@ -62,7 +62,10 @@ export function errorCodesOf(operation: Operation): ErrorCode[] {
 
 /** The headers an answer of this status carries, by name, as references to their components. */
 function answerHeaders(operation: Operation, status: number): Record<string, JsonSchema> {
-  const headers: HeaderComponent[] = ['RequestId', 'CacheControl'];
+  const cached = operation.publicCache === true && (status === 200 || status === 304);
+  const headers: HeaderComponent[] = cached
+    ? ['RequestId', 'PublicCacheControl', 'ETag']
+    : ['RequestId', 'CacheControl'];
   if (operation.limit) headers.push('RateLimit', 'RateLimitPolicy');
   if (status === 429 || status === 503) headers.push('RetryAfter');
   if (status === 401 && operation.guard?.challenges === true) headers.push('WwwAuthenticate');
@@ -119,12 +122,23 @@ function successResponse(
       : Object.fromEntries(
           success.mediaTypes.map((type) => [type, { schema: { type: 'string' } }]),
         );
+  const notModified: Record<string, ResponseObject> =
+    operation.publicCache === true
+      ? {
+          '304': {
+            description: 'Not Modified: `If-None-Match` names the current `ETag`. No body.',
+            headers: answerHeaders(operation, 304),
+            content: {},
+          },
+        }
+      : {};
   return {
     [String(success.status)]: {
       description: success.description,
       headers: answerHeaders(operation, success.status),
       content,
     },
+    ...notModified,
   };
 }
 

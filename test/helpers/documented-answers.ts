@@ -110,6 +110,12 @@ export class DocumentedAnswers {
     const headerProblem = this.headerProblem(response, exchange.headers);
     if (headerProblem !== undefined) return headerProblem;
     const mediaTypes = Object.keys(response.content);
+    // An answer documented without content (304) must come without one.
+    if (mediaTypes.length === 0) {
+      return exchange.contentType === undefined
+        ? undefined
+        : 'an answer documented without a body had one';
+    }
     const mediaType = mediaTypes.find((type) => (exchange.contentType ?? '').startsWith(type));
     if (mediaType === undefined) {
       return `content type ${exchange.contentType ?? '(none)'} is not documented (${mediaTypes.join(', ')})`;

@@ -2,6 +2,9 @@
 // of every change the app makes through its stores.
 import Database from 'better-sqlite3';
 import type { Express } from 'express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { assembleApp, type Lifecycle } from '../../src/app.js';
 import {
@@ -9,6 +12,10 @@ import {
   type PasswordHasher,
 } from '../../src/auth/passwords/password-hasher.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import {
+  openAccessTokenKeys,
+  type OpenedAccessTokenKeys,
+} from '../../src/keys/access-token-keys.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/openapi-document.js';
 import type { CounterStore } from '../../src/limits/counter-store.js';
@@ -40,6 +47,8 @@ export interface TestApp {
   logger: Logger;
   hasher: PasswordHasher;
   lifecycle: Lifecycle;
+  /** The access-token keys the app signs with (reload() re-reads an ES256 key directory, as SIGHUP does). */
+  signing: OpenedAccessTokenKeys;
   /** The API document of this app: rendered from the operation tables it serves. */
   document: () => OpenApiDocument;
 }
@@ -59,7 +68,13 @@ export interface TestAppOptions {
 }
 
 export function buildTestApp(options: TestAppOptions = {}): TestApp {
-  const { config } = loadConfig({ NODE_ENV: 'test', ...TEST_SECRETS, ...options.env });
+  const { config } = loadConfig({
+    NODE_ENV: 'test',
+    ...TEST_SECRETS,
+    // ES256 tests get a key directory of their own unless they name one.
+    ...(options.env?.JWT_ACCESS_ALG === 'ES256' ? { JWT_KEYS_DIR: temporaryKeysDir() } : {}),
+    ...options.env,
+  });
   const realStores =
     options.sharedStores ?? createSqliteStores(options.db ?? new Database(':memory:'));
   const writes = new StoreWrites();
@@ -70,7 +85,12 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
   const logger = createLogger({ level: 'debug', destination: logs.stream });
   const hasher = options.hasher ?? createBcryptHasher(4);
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const signing = openAccessTokenKeys(config, logger, new Date(clock.now()));
+  onTestFinished(() => {
+    signing.close();
+  });
   const { app, sections } = assembleApp({
+    accessKeys: signing.keys,
     config,
     stores,
     clock,
@@ -94,6 +114,16 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     logger,
     hasher,
     lifecycle,
+    signing,
     document: documentOfApp,
   };
+}
+
+/** A fresh directory for an ES256 key ring, removed when the test ends. */
+export function temporaryKeysDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-keys-'));
+  onTestFinished(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return join(dir, 'keys');
 }

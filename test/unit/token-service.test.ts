@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { keyId } from '../../src/auth/tokens/key-ring.js';
+import { keyId } from '../../src/keys/secret-key-ring.js';
 import {
   createTokenService,
   hashRefreshToken,
@@ -32,6 +32,8 @@ const jwtConfig = (overrides: Partial<Config['jwt']> = {}): Config['jwt'] => ({
   refreshTtlSeconds: 604_800,
   issuer: 'auth-api',
   audience: 'auth-api',
+  accessAlg: 'HS256',
+  keysDir: './data/keys',
   ...overrides,
 });
 

@@ -6,7 +6,10 @@ import jwt from 'jsonwebtoken';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import type { Role } from '../../storage/ports/user-store.js';
-import { createKeyRing, type KeyRing } from './key-ring.js';
+import { secretAccessTokenKeys, type AccessTokenKeys } from '../../keys/access-token-keys.js';
+import { createKeyRing } from '../../keys/secret-key-ring.js';
+
+type TokenKeys = Pick<AccessTokenKeys, 'algorithm' | 'signingKey' | 'verifyingKey'>;
 import {
   isAccessTokenClaims,
   isRefreshTokenClaims,
@@ -84,14 +87,29 @@ export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): TokenService {
-  const accessKeys = createKeyRing(jwtConfig.accessSecret, jwtConfig.accessSecretPrevious);
-  const refreshKeys = createKeyRing(jwtConfig.refreshSecret, jwtConfig.refreshSecretPrevious);
+/**
+ * `accessKeys`: what signs and verifies access tokens (HS256 with the access secret unless given: ES256 with the key
+ * ring, DESIGN section 10). Refresh tokens are always HS256 with the refresh secret: the issuer is their only
+ * audience, and the reuse grace relies on HS256 signing the same claims to the same token.
+ */
+export function createTokenService(
+  jwtConfig: Config['jwt'],
+  clock: Clock,
+  accessKeys: AccessTokenKeys = secretAccessTokenKeys(jwtConfig),
+): TokenService {
+  const refreshRing = createKeyRing(jwtConfig.refreshSecret, jwtConfig.refreshSecretPrevious);
+  const refreshKeys: TokenKeys = {
+    algorithm: 'HS256',
+    signingKey: () => refreshRing.signing,
+    verifyingKey: (kid) => refreshRing.verifying.get(kid),
+  };
   const { issuer, audience } = jwtConfig;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
 
-  const sign = (claims: object, keys: KeyRing) =>
-    jwt.sign(claims, keys.signing.key, { algorithm: 'HS256', keyid: keys.signing.kid });
+  const sign = (claims: object, keys: TokenKeys) => {
+    const { kid, key } = keys.signingKey();
+    return jwt.sign(claims, key, { algorithm: keys.algorithm, keyid: kid });
+  };
 
   /** Signs refresh claims in one fixed shape and order: what makes a token signed again come out the same. */
   function signRefresh(
@@ -121,20 +139,22 @@ export function createTokenService(jwtConfig: Config['jwt'], clock: Clock): Toke
 
   function verify<Claims>(
     token: string,
-    keys: KeyRing,
+    keys: TokenKeys,
     isOurClaims: (
       payload: Record<string, unknown>,
       pins: ClaimPins,
     ) => payload is Record<string, unknown> & Claims,
   ): Verification<Claims> {
     if (token.length > MAX_TOKEN_LENGTH) return { status: 'invalid' };
-    const key = keys.verifying.get(readKeyId(token) ?? '');
+    // The kid picks one of our own keys; the algorithm is pinned to the one that key is for, so a token cannot
+    // choose how it is checked (an HS256 token "signed" with our public key, alg none, RS256, EdDSA: all invalid).
+    const key = keys.verifyingKey(readKeyId(token) ?? '');
     if (key === undefined) return { status: 'invalid' };
     const now = nowSeconds();
     try {
       // exp and nbf are checked by jsonwebtoken, against our clock through clockTimestamp, never its own.
       const payload = jwt.verify(token, key, {
-        algorithms: ['HS256'],
+        algorithms: [keys.algorithm],
         issuer,
         audience,
         clockTimestamp: now,
