@@ -21,8 +21,8 @@ export const LAYERS = [
   ['openapi'],
   ['app.ts'],
   ['server'],
-  // Process entries: the server, and the database set-up command.
-  ['main.ts', 'db-indexes.ts'],
+  // Process entries: the server, the database set-up command and the signing-key command.
+  ['main.ts', 'db-indexes.ts', 'keys-command.ts'],
 ];
 
 const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));

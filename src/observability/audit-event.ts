@@ -20,4 +20,7 @@ export type AuditEvent =
   | 'email.change.requested'
   | 'email.change.confirmed'
   | 'account.deleted'
+  | 'jwks.key.created'
+  | 'jwks.key.promoted'
+  | 'jwks.key.retired'
   | 'mail.dead';
