@@ -86,6 +86,12 @@ function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics 
     audit: createAuditLog(deps.logger, metrics),
   };
   const accessKeys = deps.accessKeys ?? secretAccessTokenKeys(config.jwt);
+  if (accessKeys.algorithm === 'ES256') {
+    metrics.measureActiveKeyAge(
+      () => accessKeys.activeSince(),
+      () => deps.clock.now(),
+    );
+  }
   const recovery = createRecoveryFeature(featureDeps);
   const auth = createAuthFeature({
     ...featureDeps,

@@ -15,6 +15,11 @@ export interface Metrics {
   /** Starts the mail series of these kinds at 0 (the kinds are the mail layer's, above this one). */
   declareMailKinds(kinds: readonly string[]): void;
   setMailOutboxPending(count: number): void;
+  /**
+   * Reports auth_jwt_active_key_age_seconds at each scrape: how long the ES256 key that signs now has been signing
+   * (`activeSince`, read then, so a promotion shows at once). Not called for HS256, which has no key to age.
+   */
+  measureActiveKeyAge(activeSince: () => Date | undefined, now: () => number): void;
 }
 
 export interface MetricsOptions {
@@ -63,6 +68,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: 'Mails waiting in the outbox (due or retrying), as the outbox worker last counted them.',
     registers: [registry],
   });
+  // Registered on first use: an HS256 app has no signing key to age, so no series rather than a misleading 0.
+  let keyAgeSource: { activeSince: () => Date | undefined; now: () => number } | undefined;
+  const registerKeyAgeGauge = () =>
+    new Gauge({
+      name: 'auth_jwt_active_key_age_seconds',
+      help: 'Seconds since the ES256 key that signs access tokens now started signing.',
+      registers: [registry],
+      collect() {
+        const since = keyAgeSource?.activeSince();
+        if (keyAgeSource === undefined || since === undefined) this.reset();
+        else this.set(Math.max(0, (keyAgeSource.now() - since.getTime()) / 1000));
+      },
+    });
   const rateLimited = counter('http_rate_limited_total', 'Requests refused by a rate limit.', [
     'limit',
   ]);
@@ -125,6 +143,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     setMailOutboxPending(count) {
       mailPending.set(count);
+    },
+    measureActiveKeyAge(activeSince, now) {
+      if (keyAgeSource === undefined) registerKeyAgeGauge();
+      keyAgeSource = { activeSince, now };
     },
   };
 }
