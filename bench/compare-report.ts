@@ -1,6 +1,8 @@
 // What bench:compare shows: one Markdown table (for each route, before, after, and after ÷ before as the median of the
 // rounds' ratios), then every round's ratios, so the spread between rounds, the run's own noise floor, stands beside
-// the medians it qualifies; and bench/compare.json, which keeps every round's figures.
+// the medians it qualifies; and bench/compare.json, which keeps every round's figures. The table, the round lines,
+// the failures and the disturbance line take the two sides' names, so bench:es256 (HS256 against ES256, one build)
+// shows its run the same way.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RoundRatios } from './alternating-rounds.js';
@@ -57,8 +59,19 @@ function spread(pick: (r: RoundRatios) => number, ratios: RoundRatios[]): string
   return `${values.map(ratio).join(', ')} (range ${range})`;
 }
 
-/** Routes on which a build answered anything but 200, dropped connections, or answered nothing: figures void. */
-export function failuresOf(run: CompareRun): string[] {
+/** What the two sides are called in a report: the first (`before`) and the second (`after`) measured. */
+export interface SideNames {
+  before: string;
+  after: string;
+}
+
+const BUILD_NAMES: SideNames = { before: 'before', after: 'after' };
+
+/** Routes on which a side answered anything but 200, dropped connections, or answered nothing: figures void. */
+export function failuresOf(
+  run: Pick<CompareRun, 'routes'>,
+  names: SideNames = BUILD_NAMES,
+): string[] {
   const failed = (f: Figures) =>
     f.successes === 0 || f.errors > 0 || Object.keys(f.otherStatuses).length > 0;
   const found: string[] = [];
@@ -67,7 +80,7 @@ export function failuresOf(run: CompareRun): string[] {
       const f = compared[side];
       if (failed(f)) {
         found.push(
-          `${compared.route}, ${side}: ${String(f.successes)} answered 200; non-200 / errors ${failures(f)}`,
+          `${compared.route}, ${names[side]}: ${String(f.successes)} answered 200; non-200 / errors ${failures(f)}`,
         );
       }
     }
@@ -75,26 +88,40 @@ export function failuresOf(run: CompareRun): string[] {
   return found;
 }
 
-/** How much of the machine other processes took while the builds were measured, when enough to blur the ratios. */
-function disturbance(run: CompareRun): string {
+/** Says which routes failed and makes the run exit 1: their figures measure another path than the one named. */
+export function flagFailures(failures: string[], step: (text: string) => void): void {
+  if (failures.length === 0) return;
+  step(
+    `not every answer was 200, so these figures measure something else:\n${failures.join('\n')}`,
+  );
+  process.exitCode = 1;
+}
+
+/** How much of the machine other processes took while the sides were measured, when enough to blur the ratios. */
+export function disturbance(run: Pick<CompareRun, 'routes' | 'machine'>): string {
   const measured = run.routes.flatMap(({ before, after }) => [before, after]);
   const seconds = measured.reduce((total, f) => total + f.seconds, 0);
   const cores = measured.reduce((total, f) => total + (f.otherCores ?? 0) * f.seconds, 0) / seconds;
   if (!(cores > DISTURBED_CORES)) return '';
   return (
     `- **Disturbed**: other processes (or the hypervisor) took ${cores.toFixed(2)} of the ${String(run.machine.cpus)} ` +
-    'cores on average while the builds were measured; read the ratios against the spread of the rounds, or run again ' +
+    'cores on average while the sides were measured; read the ratios against the spread of the rounds, or run again ' +
     'on a quieter machine.\n'
   );
 }
 
-export function formatComparison(run: CompareRun): string {
-  const { machine, settings, before, after } = run;
-  const rounds = settings.rounds;
-  const label = (side: string, commit: Commit) => `${side} \`${commit.short}\``;
+/**
+ * The table (each route: the first side, the second, and second ÷ first as the median of the rounds' ratios) and a
+ * line per route with every round's ratios. `labels` name the sides in the table's rows; `ratio` names the quotient, `column` the sides' column.
+ */
+export function formatRoutes(
+  routes: RouteComparison[],
+  rounds: number,
+  labels: SideNames & { ratio: string; column?: string },
+): { table: string; byRound: string } {
   let table = cells([
     'route',
-    'build',
+    labels.column ?? 'build',
     'req/s',
     'p50 ms',
     'p99 ms',
@@ -103,13 +130,13 @@ export function formatComparison(run: CompareRun): string {
     'non-200 / errors',
   ]);
   table += cells(Array.from({ length: 8 }, () => '---'));
-  for (const compared of run.routes) {
+  for (const compared of routes) {
     const m = compared.medianRatios;
-    table += sideRow(compared.route, label('before', before), compared.before);
-    table += sideRow('', label('after', after), compared.after);
+    table += sideRow(compared.route, labels.before, compared.before);
+    table += sideRow('', labels.after, compared.after);
     table += cells([
       '',
-      `**after ÷ before** (median of ${String(rounds)} rounds)`,
+      `**${labels.ratio}** (median of ${String(rounds)} rounds)`,
       ratio(m.rps),
       ratio(m.p50),
       ratio(m.p99),
@@ -118,11 +145,22 @@ export function formatComparison(run: CompareRun): string {
       '',
     ]);
   }
-  const byRound = run.routes.map(
+  const byRound = routes.map(
     ({ route, ratios, roundSeconds }) =>
-      `- ${route}, after ÷ before by round (${String(rounds)} of ${String(roundTo(roundSeconds, 2))} s per build): ` +
+      `- ${route}, ${labels.ratio} by round (${String(rounds)} of ${String(roundTo(roundSeconds, 2))} s per side): ` +
       `req/s ${spread((r) => r.rps, ratios)}; server CPU µs/req ${spread((r) => r.cpu, ratios)}\n`,
   );
+  return { table, byRound: byRound.join('') };
+}
+
+export function formatComparison(run: CompareRun): string {
+  const { machine, settings, before, after } = run;
+  const label = (side: string, commit: Commit) => `${side} \`${commit.short}\``;
+  const { table, byRound } = formatRoutes(run.routes, settings.rounds, {
+    before: label('before', before),
+    after: label('after', after),
+    ratio: 'after ÷ before',
+  });
   const commitLine = (side: string, commit: Commit) =>
     `- ${side}: \`${commit.short}\` (${commit.named}) ${commit.subject}\n`;
   return (
@@ -131,7 +169,7 @@ export function formatComparison(run: CompareRun): string {
     commitLine('before', before) +
     commitLine('after', after) +
     `\n${table}\n` +
-    byRound.join('') +
+    byRound +
     `- The order of the builds alternates by round (before first in odd rounds, after first in even ones); each ` +
     `build ran each route unmeasured first (BENCH_WARMUP_SECONDS); refresh chains are fresh every round.\n` +
     run.differences.map((difference) => `- **${difference}**\n`).join('') +

@@ -3,7 +3,6 @@
 // written into the server's SQLite file before it starts (bench/seeded-accounts.ts), one per known request.
 // BENCH_FORGOT_ACCOUNTS sets how many (the run fails when they run out). No budget applies: it prints a table and the
 // known ÷ unknown ratios, and writes bench/forgot.json.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describePinning, runPinnedCopy } from './cpu-affinity.js';
@@ -13,24 +12,13 @@ import { measureForgot, type ForgotComparison } from './scenarios/forgot.js';
 import { seedAccounts } from './seeded-accounts.js';
 import { randomSecrets, withServer } from './server.js';
 import { readSettings } from './settings.js';
+import { commitOfTree } from './tree-commit.js';
 
 runPinnedCopy();
 const settings = readSettings(process.env);
 const accounts = Number(process.env.BENCH_FORGOT_ACCOUNTS ?? '100000');
 const OUTPUT = fileURLToPath(new URL('forgot.json', import.meta.url));
 const step = (text: string) => process.stderr.write(`bench:forgot: ${text}\n`);
-
-/** The commit the built service comes from, and whether src/ held changes beyond it (a shared working tree). */
-function commitOfTree(): string {
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/' : ''}`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
 
 const machine = describeMachine();
 step(
