@@ -1,7 +1,7 @@
 // Starting the real process in production with ES256 access tokens (DESIGN section 10): production never creates a
 // key of its own (each instance must sign with a key every other one publishes), so a key directory that is missing,
 // empty, readable by others or with two active keys stops the start with a message naming the directory or file.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -69,6 +69,7 @@ describe('starting in production with JWT_ACCESS_ALG=ES256', () => {
     const fatal = await refusal(es256({ JWT_KEYS_DIR: dir }));
 
     expect(fatal).toContain(`${dir}: needs exactly one active key, has 0`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('when a key file is readable by others, then it refuses, naming the file', async () => {
