@@ -2,7 +2,7 @@
 // changes (a file watch, or SIGHUP), so `npm run keys` steps reach a running server without a restart. A directory
 // that reads badly (a half-done edit, a file with the wrong mode) leaves the ring as it was and says why in the log:
 // a server never stops signing because an operator is mid-step.
-import { mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import {
@@ -24,6 +24,11 @@ export interface SigningKeyRing {
 
 /** Reads every key file of `dir` into a ring; throws KeyFileError unless exactly one key is active. */
 export function readSigningKeyRing(dir: string): SigningKeyRing {
+  if (!existsSync(dir)) {
+    throw new KeyFileError(
+      `${dir}: does not exist (JWT_KEYS_DIR); create a key with npm run keys -- create, then promote it`,
+    );
+  }
   const keys = readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()

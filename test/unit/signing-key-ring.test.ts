@@ -33,6 +33,15 @@ function addKey(dir: string, state: SigningKeyFile['state']): SigningKeyFile {
 }
 
 describe('reading the key ring', () => {
+  it('when the directory does not exist, then the ring is refused with a KeyFileError naming it and the next step', () => {
+    const missing = join(tmpdir(), 'auth-keys-never-created', 'keys');
+
+    expect(() => readSigningKeyRing(missing)).toThrow(KeyFileError);
+    expect(() => readSigningKeyRing(missing)).toThrow(
+      /keys: does not exist.*npm run keys -- create/,
+    );
+  });
+
   it('when the directory has one active, one next and one retiring key, then the active signs, active and retiring verify, all three are published', () => {
     const dir = keysDir();
     const active = addKey(dir, 'active');
