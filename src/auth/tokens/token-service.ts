@@ -8,6 +8,7 @@ import type { Config } from '../../config/config.js';
 import type { Role } from '../../storage/ports/user-store.js';
 import { secretAccessTokenKeys, type AccessTokenKeys } from '../../keys/access-token-keys.js';
 import { createKeyRing } from '../../keys/secret-key-ring.js';
+import { createVerifiedTokenCache } from './verified-token-cache.js';
 
 type TokenKeys = Pick<AccessTokenKeys, 'algorithm' | 'signingKey' | 'verifyingKey'>;
 import {
@@ -70,6 +71,9 @@ export interface TokenService {
   verifyRefreshToken(token: string): Verification<RefreshTokenClaims>;
 }
 
+/** ES256 access tokens whose verification is remembered: about 1 KiB each, so a few MiB at most. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /** Longer than any token we issue; anything bigger is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 2048;
 
@@ -105,6 +109,11 @@ export function createTokenService(
   };
   const { issuer, audience } = jwtConfig;
   const nowSeconds = () => Math.floor(clock.now() / 1000);
+  // ES256 verification costs several times an HMAC: remember what was verified (verified-token-cache.ts).
+  const verifiedAccess =
+    accessKeys.algorithm === 'ES256'
+      ? createVerifiedTokenCache<AccessTokenClaims>(VERIFIED_TOKENS_KEPT)
+      : undefined;
 
   const sign = (claims: object, keys: TokenKeys) => {
     const { kid, key } = keys.signingKey();
@@ -203,7 +212,15 @@ export function createTokenService(
     },
 
     verifyAccessToken(token) {
-      return verify(token, accessKeys, isAccessTokenClaims);
+      if (verifiedAccess === undefined) return verify(token, accessKeys, isAccessTokenClaims);
+      const known = verifiedAccess.get(token, nowSeconds());
+      // Only while the key that signed it still verifies: retiring a key ends its tokens here too.
+      if (known !== undefined && accessKeys.verifyingKey(readKeyId(token) ?? '') !== undefined) {
+        return { status: 'valid', claims: known };
+      }
+      const verification = verify(token, accessKeys, isAccessTokenClaims);
+      if (verification.status === 'valid') verifiedAccess.remember(token, verification.claims);
+      return verification;
     },
 
     verifyRefreshToken(token) {
