@@ -72,7 +72,7 @@ describe('GET /.well-known/jwks.json', () => {
 
     expect(header).toMatchObject({
       alg: 'ES256',
-      kid: (body).keys[0].kid,
+      kid: body.keys[0].kid,
     });
     expect(payload).toMatchObject({ sub: login.account.id, typ: 'access' });
     expect((await profile(app, login.accessToken)).status).toBe(200);
