@@ -16,7 +16,14 @@ export interface Findings {
 
 /** The secrets to use: given, generated once and kept (development), or random per process (test). */
 export function resolveSecrets(env: Env, devSecretsFile: string, warnings: string[]): Secrets {
-  const given = { access: env.JWT_ACCESS_SECRET, refresh: env.JWT_REFRESH_SECRET };
+  const given = {
+    // ES256 access tokens are signed by the key ring: no access secret is needed, and a random one of this process
+    // (which signs nothing we issue) keeps the secret rules below the same for both algorithms.
+    access:
+      env.JWT_ACCESS_SECRET ??
+      (env.JWT_ACCESS_ALG === 'ES256' ? generateSecretPair().access : undefined),
+    refresh: env.JWT_REFRESH_SECRET,
+  };
   if (given.access !== undefined && given.refresh !== undefined) return given;
   if (env.NODE_ENV === 'production') return given;
   if (env.NODE_ENV === 'test') {

@@ -400,3 +400,20 @@ describe('loadConfig in development', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^JWT_ACCESS_SECRET:/));
   });
 });
+
+describe('the access secret and the access algorithm', () => {
+  it('when production signs access tokens with ES256 and no JWT_ACCESS_SECRET is set, then it loads: the key ring signs', () => {
+    const { config } = loadConfig(
+      productionEnv({ JWT_ACCESS_ALG: 'ES256', JWT_ACCESS_SECRET: undefined }),
+    );
+
+    expect(config.jwt.accessAlg).toBe('ES256');
+    expect(config.jwt.accessSecret).not.toBe(config.jwt.refreshSecret);
+  });
+
+  it('when production signs access tokens with HS256 and no JWT_ACCESS_SECRET is set, then it refuses, naming it', () => {
+    const error = refusal(productionEnv({ JWT_ACCESS_SECRET: undefined }));
+
+    expect(error.message).toContain('JWT_ACCESS_SECRET: is required in production');
+  });
+});
