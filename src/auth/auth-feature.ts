@@ -2,8 +2,7 @@
 // transport the configuration chose, and the operation tables with their rate limits and guards. Features above auth
 // get what they need of it from here (the Bearer guards), and hook into registration without auth knowing them.
 import type { AccessTokenKeys } from '../keys/access-token-keys.js';
-import { createMailQueue } from '../mail/mail-queue.js';
-import { outboxSealer } from '../mail/mail-sealer.js';
+import { outboxMailQueue } from '../mail/mail-queue.js';
 import { createReuseResponse } from './refresh-reuse-response.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
@@ -93,11 +92,7 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     respondToReuse: createReuseResponse({
       sessions,
       users,
-      mail: createMailQueue({
-        outbox: deps.stores.mailOutbox,
-        sealer: outboxSealer(config.mail.outboxKeys),
-        clock,
-      }),
+      mail: outboxMailQueue(config.mail.outboxKeys, deps.stores.mailOutbox, clock),
       counters,
       clock,
       audit,

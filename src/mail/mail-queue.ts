@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { MailKind, MailOutbox } from '../storage/ports/mail-outbox.js';
 import type { MailMessage, MailRequest, SealedBody } from './mail-message.js';
-import type { MailSealer } from './mail-sealer.js';
+import { outboxSealer, type MailSealer } from './mail-sealer.js';
 
 export interface MailQueue {
   /**
@@ -36,4 +36,13 @@ export function createMailQueue(deps: {
     queue: ({ kind, ...content }, notAfter) => enqueue(kind, content, notAfter),
     queueRequest: (request, notAfter) => enqueue('mail_request', { request }, notAfter),
   };
+}
+
+/** The queue every feature uses: sealed with OUTBOX_KEY (and opening what OUTBOX_KEY_PREVIOUS sealed), into `outbox`. */
+export function outboxMailQueue(
+  outboxKeys: Parameters<typeof outboxSealer>[0],
+  outbox: Pick<MailOutbox, 'enqueueMail'>,
+  clock: Clock,
+): MailQueue {
+  return createMailQueue({ outbox, sealer: outboxSealer(outboxKeys), clock });
 }

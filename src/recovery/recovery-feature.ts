@@ -11,8 +11,7 @@ import type { Config } from '../config/config.js';
 import type { ApiSection } from '../http/operation.js';
 import { createRateLimits } from '../http/rate-limit.js';
 import type { CounterStore } from '../limits/counter-store.js';
-import { createMailQueue } from '../mail/mail-queue.js';
-import { outboxSealer } from '../mail/mail-sealer.js';
+import { outboxMailQueue } from '../mail/mail-queue.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Stores } from '../storage/ports/stores.js';
@@ -48,11 +47,7 @@ const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
 export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeature {
   const { config, stores, clock, counters, metrics, audit } = deps;
-  const mail = createMailQueue({
-    outbox: stores.mailOutbox,
-    sealer: outboxSealer(config.mail.outboxKeys),
-    clock,
-  });
+  const mail = outboxMailQueue(config.mail.outboxKeys, stores.mailOutbox, clock);
   const links = createOneTimeLinks({ oneTimeTokens: stores.oneTimeTokens, clock });
   // Every link mail is asked for this one way; the outbox worker's composer (link-mail-composer.ts) mints the links.
   const linkMails = createLinkMailRequests({
