@@ -53,6 +53,16 @@ export interface OneTimeTokenStore {
     now: Date,
   ): Promise<ConsumeOneTimeTokenOutcome>;
 
+  /**
+   * The token with this hash if it is of `purpose` and consumable at `now` (unused, not superseded, unexpired),
+   * without consuming it: a reset that must first ask for a second factor looks before it spends the link.
+   */
+  findConsumableOneTimeToken(
+    tokenHash: string,
+    purpose: OneTimeTokenPurpose,
+    now: Date,
+  ): Promise<OneTimeTokenRecord | undefined>;
+
   /** Deletes tokens whose expiry is before `now`, at most `limit` per call (bounded like the other sweeps). */
   sweepExpiredOneTimeTokens(now: Date, limit: number): Promise<number>;
 }

@@ -14,11 +14,19 @@ export interface SessionRecord {
   revokedReason: RevocationReason | null;
   userAgent: string | null;
   ip: string | null;
+  /**
+   * How the login that opened it was authenticated (RFC 8176 values), carried by every access token the session
+   * issues as `amr`. Sessions stored before the claim existed read as `['pwd']`.
+   */
+  amr: readonly AuthenticationMethod[];
 }
+
+/** `pwd`: the password; `otp`: a one-time code of the second factor (a TOTP code or a recovery code). */
+export type AuthenticationMethod = 'pwd' | 'otp';
 
 export type NewSession = Pick<
   SessionRecord,
-  'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent' | 'ip'
+  'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent' | 'ip' | 'amr'
 >;
 
 export interface RefreshTokenRecord {
@@ -48,6 +56,8 @@ export const REVOCATION_REASONS = [
   'account_deleted',
   'password_reset',
   'email_changed',
+  'mfa_enabled',
+  'mfa_disabled',
 ] as const;
 
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
