@@ -7,6 +7,8 @@ import { dirname, relative, resolve, sep } from 'node:path';
 export const LAYERS = [
   ['errors', 'clock.ts'],
   ['config'],
+  // AES-256-GCM under a key ring: what rests sealed in the store (queued mail, TOTP secrets).
+  ['sealing'],
   ['observability'],
   ['storage'],
   ['limits'],

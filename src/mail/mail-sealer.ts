@@ -2,7 +2,7 @@
 // AES-256-GCM before it reaches the store, so a copy of the database or a backup holds no working reset link and no
 // address list. Each sealed value names the key that
 // sealed it: OUTBOX_KEY seals, and previous keys still open what was queued before a rotation.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createSealedBox, derivedSealingKey, type SealingKey } from '../sealing/sealed-box.js';
 import {
   sealedBodySchema,
   type MailContent,
@@ -10,12 +10,7 @@ import {
   type SealedBody,
 } from './mail-message.js';
 
-export interface SealingKey {
-  /** Names the key inside each sealed value; base64url characters only. */
-  readonly id: string;
-  /** 32 bytes. */
-  readonly key: Buffer;
-}
+export type { SealingKey } from '../sealing/sealed-box.js';
 
 /**
  * What opening gave: a mail's content, a mail request's fields, or why it was refused (a key no longer in the ring,
@@ -31,85 +26,27 @@ export interface MailSealer {
   open(sealed: string): OpenedMail;
 }
 
-const VERSION = 'v1';
-const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/**
- * A key with an id derived from its bytes, so OUTBOX_KEY needs no id variable beside it and a new key always has a
- * new id. The id is a prefix of a domain-separated SHA-256: it tells keys apart and reveals nothing usable.
- */
-export function sealingKey(key: Buffer): SealingKey {
-  const digest = createHash('sha256').update('auth-api outbox key id\0').update(key).digest();
-  return { id: digest.subarray(0, 9).toString('base64url'), key };
-}
+/** An outbox key, its id derived from its bytes (values sealed before the id was derived here open unchanged). */
+export const sealingKey = (key: Buffer): SealingKey => derivedSealingKey(key, 'outbox');
 
 export function createMailSealer(keys: {
   current: SealingKey;
   previous?: readonly SealingKey[];
 }): MailSealer {
-  const ring = new Map<string, Buffer>();
-  for (const { id, key } of [keys.current, ...(keys.previous ?? [])]) {
-    if (!KEY_ID.test(id)) throw new Error(`outbox key id ${id} is not 1-32 base64url characters`);
-    if (key.length !== KEY_BYTES) throw new Error(`outbox key ${id} is not ${KEY_BYTES} bytes`);
-    if (ring.has(id)) throw new Error(`outbox key id ${id} is in the ring twice`);
-    ring.set(id, key);
-  }
-  const { id: currentId, key: currentKey } = keys.current;
-
+  const box = createSealedBox(keys);
   return {
-    seal(body) {
-      const header = `${VERSION}.${currentId}`;
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', currentKey, iv);
-      // The header is authenticated too: a value cannot be re-labelled with another version or key id.
-      cipher.setAAD(Buffer.from(header));
-      const plaintext = Buffer.from(JSON.stringify(sealedBodySchema.parse(body)));
-      const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
-      return [header, ...parts].join('.');
-    },
-
+    seal: (body) => box.seal(Buffer.from(JSON.stringify(sealedBodySchema.parse(body)))),
     open(sealed) {
-      const parts = sealed.split('.');
-      if (parts.length !== 5 || parts[0] !== VERSION) return { refused: 'unreadable' };
-      const [version, keyId, iv, tag, ciphertext] = parts as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const key = ring.get(keyId);
-      if (key === undefined) return { refused: 'unknown_key' };
-      if (![iv, tag, ciphertext].every((part) => BASE64URL.test(part))) {
-        return { refused: 'unreadable' };
-      }
-      const ivBytes = Buffer.from(iv, 'base64url');
-      const tagBytes = Buffer.from(tag, 'base64url');
-      if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) {
-        return { refused: 'unreadable' };
-      }
+      const opened = box.open(sealed);
+      if ('refused' in opened) return opened;
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, {
-          authTagLength: TAG_BYTES,
-        });
-        decipher.setAAD(Buffer.from(`${version}.${keyId}`));
-        decipher.setAuthTag(tagBytes);
-        const plaintext = Buffer.concat([
-          decipher.update(Buffer.from(ciphertext, 'base64url')),
-          decipher.final(),
-        ]);
-        const parsed = sealedBodySchema.safeParse(JSON.parse(plaintext.toString('utf8')));
+        const parsed = sealedBodySchema.safeParse(JSON.parse(opened.plaintext.toString('utf8')));
         if (!parsed.success) return { refused: 'unreadable' };
         return 'request' in parsed.data
           ? { request: parsed.data.request }
           : { content: parsed.data };
       } catch {
-        // A failed tag check (tampered, or sealed under another key with the same id) or a body that is not JSON.
+        // Authentic, but not JSON: nothing we sealed.
         return { refused: 'unreadable' };
       }
     },
