@@ -2,6 +2,7 @@
 import { envSchema, withoutEmptyValues, type Env, type LogLevel } from './env-schema.js';
 import { checkConfiguration, resolveSecrets } from './config-rules.js';
 import { resolveMailSettings, type MailSettings } from './mail-config.js';
+import { resolveSealingKeys, type SealingKeys } from './sealing-keys.js';
 import type { TrustProxy } from './trust-proxy.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -77,6 +78,15 @@ export interface Config {
     readonly emailChangeTtlSeconds: number;
     readonly requireEmailVerification: boolean;
   };
+  /** The second factor (DESIGN section 11). */
+  readonly mfa: {
+    /** Seal TOTP secrets at rest (MFA_ENCRYPTION_KEY, and the previous key that still opens). */
+    readonly keys: SealingKeys;
+    /** How long the mfaToken of a password-only login stays good (MFA_TOKEN_TTL). */
+    readonly challengeTtlSeconds: number;
+    /** The name authenticator apps show beside the account (MFA_ISSUER). */
+    readonly issuer: string;
+  };
   readonly log: { readonly level: LogLevel };
   /** Bearer token that unlocks GET /metrics; the endpoint does not exist without it. */
   readonly metricsToken: string | undefined;
@@ -127,15 +137,20 @@ export function loadConfig(
   }
   const env = parsed.data;
   const findings = { problems: [] as string[], warnings: [] as string[] };
-  const secrets = resolveSecrets(
-    env,
-    options.devSecretsFile ?? './data/dev-secrets.json',
-    findings.warnings,
-  );
+  const devSecretsFile = options.devSecretsFile ?? './data/dev-secrets.json';
+  const secrets = resolveSecrets(env, devSecretsFile, findings.warnings);
   checkConfiguration(env, secrets, findings);
-  const mail = resolveMailSettings(
+  const mail = resolveMailSettings(env, devSecretsFile, findings);
+  const mfaKeys = resolveSealingKeys(
+    {
+      name: 'MFA_ENCRYPTION_KEY',
+      current: env.MFA_ENCRYPTION_KEY,
+      previous: env.MFA_ENCRYPTION_KEY_PREVIOUS,
+      seals: 'TOTP secrets',
+      devField: 'mfaKey',
+    },
     env,
-    options.devSecretsFile ?? './data/dev-secrets.json',
+    devSecretsFile,
     findings,
   );
   const { access, refresh } = secrets;
@@ -143,12 +158,13 @@ export function loadConfig(
     findings.problems.length > 0 ||
     access === undefined ||
     refresh === undefined ||
-    mail === undefined
+    mail === undefined ||
+    mfaKeys === undefined
   ) {
     throw new ConfigError(findings.problems);
   }
   return {
-    config: deepFreeze(toConfig(env, { access, refresh }, mail)),
+    config: deepFreeze(toConfig(env, { access, refresh }, mail, mfaKeys)),
     warnings: findings.warnings,
   };
 }
@@ -157,6 +173,7 @@ function toConfig(
   env: Env,
   secrets: { access: string; refresh: string },
   mail: MailSettings,
+  mfaKeys: SealingKeys,
 ): Config {
   const production = env.NODE_ENV === 'production';
   return {
@@ -231,6 +248,11 @@ function toConfig(
       emailVerifyTtlSeconds: env.EMAIL_VERIFY_TTL,
       emailChangeTtlSeconds: env.EMAIL_CHANGE_TTL,
       requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+    },
+    mfa: {
+      keys: mfaKeys,
+      challengeTtlSeconds: env.MFA_TOKEN_TTL,
+      issuer: env.MFA_ISSUER,
     },
     log: { level: env.LOG_LEVEL },
     metricsToken: env.METRICS_TOKEN,

@@ -155,6 +155,15 @@ export const envSchema = z.object({
   EMAIL_CHANGE_TTL: durationSeconds(300, 86_400).default(3600),
   REQUIRE_EMAIL_VERIFICATION: flag.default(false),
   RATE_LIMIT_FORGOT: integer(1, 1_000_000).default(5),
+  MFA_ENCRYPTION_KEY: z.string().optional(),
+  MFA_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+  MFA_TOKEN_TTL: durationSeconds(60, 1800).default(300),
+  MFA_ISSUER: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^:]+$/, 'must not contain ":" (authenticator apps read it as the label separator)')
+    .default('auth-api'),
 });
 
 export type Env = z.infer<typeof envSchema>;

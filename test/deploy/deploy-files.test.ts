@@ -131,6 +131,7 @@ describe('deploy/ against the service', () => {
       APP_URL: 'https://app.example.com',
       MAIL_FROM: 'Example <no-reply@example.com>',
       OUTBOX_KEY: randomBytes(32).toString('base64'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     });
 
     const { config } = loadConfig(env);

@@ -20,6 +20,7 @@ export function productionEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.Process
     SMTP_URL: 'smtp://127.0.0.1:1',
     MAIL_FROM: 'Example <no-reply@example.com>',
     OUTBOX_KEY: randomBytes(32).toString('base64'),
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   };
 }

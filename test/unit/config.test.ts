@@ -327,9 +327,26 @@ describe('loadConfig in development', () => {
       access: config.jwt.accessSecret,
       refresh: config.jwt.refreshSecret,
       outboxKey: config.mail.outboxKeys.current,
+      mfaKey: config.mfa.keys.current,
     });
     expect(config.jwt.accessSecret).not.toBe(config.jwt.refreshSecret);
     expect(warnings).toContainEqual(expect.stringContaining(file));
+  });
+
+  it('when a file from before the second factor holds no MFA key, then everything in it is kept and one is added', () => {
+    const file = devSecretsFile();
+    const before = { access: strongSecret(), refresh: strongSecret(), outboxKey: strongSecret() };
+    writeFileSync(file, JSON.stringify(before), { mode: 0o600 });
+
+    const { config, warnings } = loadConfig(developmentEnv(), { devSecretsFile: file });
+
+    expect(config.mail.outboxKeys.current).toBe(before.outboxKey);
+    expect(Buffer.from(config.mfa.keys.current, 'base64url')).toHaveLength(32);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      ...before,
+      mfaKey: config.mfa.keys.current,
+    });
+    expect(warnings).toContainEqual(expect.stringContaining('MFA_ENCRYPTION_KEY not set'));
   });
 
   it('when a file from before the outbox holds only the JWT secrets, then they are kept and an outbox key is added', () => {
@@ -345,6 +362,7 @@ describe('loadConfig in development', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       ...pair,
       outboxKey: config.mail.outboxKeys.current,
+      mfaKey: config.mfa.keys.current,
     });
     expect(
       loadConfig(developmentEnv(), { devSecretsFile: file }).config.mail.outboxKeys.current,
@@ -379,6 +397,7 @@ describe('loadConfig in development', () => {
       access: config.jwt.accessSecret,
       refresh: config.jwt.refreshSecret,
       outboxKey: config.mail.outboxKeys.current,
+      mfaKey: config.mfa.keys.current,
     });
   });
 
