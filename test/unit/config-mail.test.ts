@@ -55,6 +55,29 @@ describe('loadConfig mail and recovery', () => {
       { OUTBOX_KEY: Buffer.alloc(32).toString('base64') },
       'OUTBOX_KEY: is guessable',
     ],
+    [
+      'MFA_ENCRYPTION_KEY',
+      { MFA_ENCRYPTION_KEY: undefined },
+      'MFA_ENCRYPTION_KEY: is required in production',
+    ],
+    [
+      'a guessable MFA_ENCRYPTION_KEY',
+      { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex') },
+      'MFA_ENCRYPTION_KEY: is guessable',
+    ],
+    [
+      'an MFA_ENCRYPTION_KEY of another size',
+      { MFA_ENCRYPTION_KEY: 'c2hvcnQ=' },
+      'MFA_ENCRYPTION_KEY: must be 32 bytes',
+    ],
+    [
+      'an MFA_ENCRYPTION_KEY_PREVIOUS equal to the key',
+      {
+        MFA_ENCRYPTION_KEY: KEY.toString('base64'),
+        MFA_ENCRYPTION_KEY_PREVIOUS: KEY.toString('hex'),
+      },
+      'MFA_ENCRYPTION_KEY_PREVIOUS: must differ from MFA_ENCRYPTION_KEY',
+    ],
   ])('when production lacks %s, then it refuses to start, naming it', (_, overrides, problem) => {
     expect(problemsOf(productionEnv(overrides))).toContainEqual(expect.stringContaining(problem));
   });
