@@ -49,6 +49,7 @@ export function newSession(userId: string, overrides: Partial<NewSession> = {}):
     expiresAt: at(30 * DAY),
     userAgent: 'vitest/contract',
     ip: '203.0.113.7',
+    amr: ['pwd'],
     ...overrides,
   };
 }

@@ -180,6 +180,61 @@ export function describeOneTimeTokenStoreContract({ freshStores }: ContractHelpe
       ).toEqual({ outcome: 'superseded' });
     });
 
+    it('when a consumable token is looked at, then it is returned unused and stays consumable', async () => {
+      const { oneTimeTokens } = await freshStores();
+      const token = newOneTimeToken();
+      await oneTimeTokens.issueOneTimeToken(token, at(0));
+
+      expect(
+        await oneTimeTokens.findConsumableOneTimeToken(
+          token.tokenHash,
+          'password_reset',
+          at(MINUTE),
+        ),
+      ).toEqual({ ...token, usedAt: null, supersededAt: null });
+      expect(
+        await oneTimeTokens.findConsumableOneTimeToken(
+          token.tokenHash,
+          'password_reset',
+          at(MINUTE),
+        ),
+      ).toBeDefined();
+      expect(
+        await oneTimeTokens.consumeOneTimeToken(token.tokenHash, 'password_reset', at(MINUTE)),
+      ).toEqual(consumedAt(token, at(MINUTE)));
+    });
+
+    it('when a token is unknown, of another purpose, used, superseded or expired, then it is not found consumable', async () => {
+      const { oneTimeTokens } = await freshStores();
+      const used = newOneTimeToken();
+      const superseded = newOneTimeToken();
+      const newer = newOneTimeToken({ userId: superseded.userId });
+      const expiring = newOneTimeToken({ expiresAt: at(10 * MINUTE) });
+      const verify = newOneTimeToken({ purpose: 'email_verify' });
+      for (const token of [used, superseded, newer, expiring, verify]) {
+        await oneTimeTokens.issueOneTimeToken(token, at(0));
+      }
+      await oneTimeTokens.consumeOneTimeToken(used.tokenHash, 'password_reset', at(MINUTE));
+      const look = (tokenHash: string, purpose: OneTimeTokenPurpose, now: Date) =>
+        oneTimeTokens.findConsumableOneTimeToken(tokenHash, purpose, now);
+
+      expect(await look(fakeHash(), 'password_reset', at(MINUTE))).toBeUndefined();
+      expect(await look(verify.tokenHash, 'password_reset', at(MINUTE))).toBeUndefined();
+      expect(await look(used.tokenHash, 'password_reset', at(MINUTE))).toBeUndefined();
+      expect(await look(superseded.tokenHash, 'password_reset', at(MINUTE))).toBeUndefined();
+      expect(await look(expiring.tokenHash, 'password_reset', expiring.expiresAt)).toBeUndefined();
+      // The same tokens where they are consumable: a millisecond before expiry, the newer, the right purpose.
+      expect(await look(expiring.tokenHash, 'password_reset', at(10 * MINUTE - 1))).toMatchObject({
+        id: expiring.id,
+      });
+      expect(await look(newer.tokenHash, 'password_reset', at(MINUTE))).toMatchObject({
+        id: newer.id,
+      });
+      expect(await look(verify.tokenHash, 'email_verify', at(MINUTE))).toMatchObject({
+        id: verify.id,
+      });
+    });
+
     it('when the sweep runs, then it deletes only tokens expired before now, at most the limit per call', async () => {
       const { oneTimeTokens } = await freshStores();
       const expired = Array.from({ length: 5 }, (_, index) =>

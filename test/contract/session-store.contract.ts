@@ -45,6 +45,48 @@ function describeSessionCases({ freshStores, loggedIn, createdUser }: ContractHe
       expect(await stores.sessions.findLiveSession(randomUUID(), at(HOUR))).toBeUndefined();
     });
 
+    it('when a session is opened with an amr, then findLiveSession, findSession and listLiveSessions read it back', async () => {
+      const stores = await freshStores();
+      const user = await createdUser(stores);
+      const password = await loggedIn(stores, { amr: ['pwd'] }, {}, user);
+      const secondFactor = await loggedIn(
+        stores,
+        { amr: ['pwd', 'otp'], createdAt: at(1) },
+        {},
+        user,
+      );
+
+      for (const { session } of [password, secondFactor]) {
+        expect((await stores.sessions.findLiveSession(session.id, at(HOUR)))?.session.amr).toEqual(
+          session.amr,
+        );
+        expect((await stores.sessions.findSession(session.id))?.amr).toEqual(session.amr);
+      }
+      const listed = await stores.sessions.listLiveSessions(user.id, at(HOUR));
+      expect(listed.map(({ id, amr }) => ({ id, amr }))).toEqual([
+        { id: secondFactor.session.id, amr: ['pwd', 'otp'] },
+        { id: password.session.id, amr: ['pwd'] },
+      ]);
+    });
+
+    it.each(['mfa_enabled', 'mfa_disabled'] as const)(
+      'when sessions are revoked for %s, then each ended session keeps that reason',
+      async (reason) => {
+        const stores = await freshStores();
+        const { user, session } = await loggedIn(stores);
+        const other = await loggedIn(stores, {}, {}, user);
+        expect(await stores.sessions.revokeSession(session.id, reason, at(HOUR))).toBe(true);
+        expect(await stores.sessions.revokeUserSessions(user.id, reason, at(HOUR))).toBe(1);
+
+        for (const { id } of [session, other.session]) {
+          expect(await stores.sessions.findSession(id)).toMatchObject({
+            revokedAt: at(HOUR),
+            revokedReason: reason,
+          });
+        }
+      },
+    );
+
     it('when now reaches expiresAt, then the session is no longer live', async () => {
       const stores = await freshStores();
       const { session } = await loggedIn(stores, { expiresAt: at(DAY) });

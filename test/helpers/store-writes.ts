@@ -63,6 +63,7 @@ const WRITES: WriteTable = {
   oneTimeTokens: {
     issueOneTimeToken: () => true,
     consumeOneTimeToken: (consumed) => consumed.outcome === 'consumed',
+    findConsumableOneTimeToken: 'read',
     sweepExpiredOneTimeTokens: (swept) => swept > 0,
   },
 };

@@ -164,7 +164,8 @@ describeWithService(
           })
         ).outcome,
       ).toBe('created');
-      expect(await stores.sessions.findLiveSession(ids.s1, now)).toBeDefined();
+      // Sessions from before the second factor read as opened by a password alone.
+      expect((await stores.sessions.findLiveSession(ids.s1, now))?.session.amr).toEqual(['pwd']);
       expect(await stores.sessions.findLiveSession(ids.s2, now)).toBeUndefined();
       const s1 = {
         id: ids.s1,
@@ -173,6 +174,7 @@ describeWithService(
         expiresAt: at(30 * 24 * HOUR),
         userAgent: null,
         ip: null,
+        amr: ['pwd'] as const,
       };
       const s2 = { ...s1, id: ids.s2 };
       expect(

@@ -116,6 +116,7 @@ describe('mongo store on a connection that is not up', () => {
     expiresAt: NOW,
     userAgent: null,
     ip: null,
+    amr: ['pwd'],
   };
   const token: NewRefreshToken = {
     id: randomUUID(),
@@ -201,6 +202,8 @@ describe('mongo store on a connection that is not up', () => {
     issueOneTimeToken: (tokens) => tokens.issueOneTimeToken(oneTimeToken, NOW),
     consumeOneTimeToken: (tokens) =>
       tokens.consumeOneTimeToken(oneTimeToken.tokenHash, 'password_reset', NOW),
+    findConsumableOneTimeToken: (tokens) =>
+      tokens.findConsumableOneTimeToken(oneTimeToken.tokenHash, 'password_reset', NOW),
     sweepExpiredOneTimeTokens: (tokens) => tokens.sweepExpiredOneTimeTokens(NOW, 100),
   };
   const calls: Array<[string, (stores: Stores) => Promise<unknown>]> = [

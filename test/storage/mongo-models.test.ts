@@ -56,6 +56,7 @@ function sessionDocument(overrides: Record<string, unknown> = {}): SessionDocume
     expiresAt: T1,
     userAgent: 'vitest/mongo-models',
     ip: '203.0.113.7',
+    amr: ['pwd'],
     ...overrides,
   };
 }
@@ -165,6 +166,7 @@ describe('mongo schemas: validation', () => {
     ['userDeletions', deletionDocument()],
     ['sessions', sessionDocument()],
     ['sessions', sessionDocument({ userAgent: null, ip: null })],
+    ['sessions', sessionDocument({ amr: ['pwd', 'otp'] })],
     ['sessionRevocations', revocationDocument()],
     ['sessions', sessionDocument({ userAgent: 'u'.repeat(512), ip: 'i'.repeat(64) })],
     ['refreshTokens', tokenDocument()],
@@ -211,6 +213,7 @@ describe('mongo schemas: validation', () => {
     ['an upper-case UUID _id', 'users', { _id: randomUUID().toUpperCase() }, '_id'],
     ['a 513-character userAgent', 'sessions', { userAgent: 'u'.repeat(513) }, 'userAgent'],
     ['an unlisted revocation reason', 'sessionRevocations', { reason: 'hacked' }, 'reason'],
+    ['an unlisted authentication method', 'sessions', { amr: ['pwd', 'sms'] }, 'amr.1'],
     ['an upper-case email claim', 'emailClaims', { _id: 'Ada@example.com' }, '_id'],
     ['a claim without its user', 'emailClaims', { userId: undefined }, 'userId'],
     ['a deletion without its time', 'userDeletions', { deletedAt: undefined }, 'deletedAt'],

@@ -54,6 +54,15 @@ describe('sqlite migrations from version 1', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('when a version 1 file is opened, then its sessions read as opened by a password alone', async () => {
+    const store = createSqliteStores(versionOneDatabase());
+
+    expect(await store.sessions.findSession('session-1')).toMatchObject({ amr: ['pwd'] });
+    expect(await store.sessions.listLiveSessions('user-1', new Date(T0))).toMatchObject([
+      { id: 'session-1', amr: ['pwd'] },
+    ]);
+  });
+
   it('when a migrated token is rotated and then replayed, then rotation and reuse detection work as before', async () => {
     const store = createSqliteStores(versionOneDatabase());
     const successor = {

@@ -48,6 +48,7 @@ async function sessionIn(store: Stores, clock: FakeClock, userId = randomUUID())
     expiresAt: new Date(clock.now() + 3_600_000),
     userAgent: null,
     ip: null,
+    amr: ['pwd'] as const,
   };
   await store.sessions.openSession(session, {
     id: randomUUID(),

@@ -9,6 +9,7 @@
 import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
 import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/one-time-token-store.js';
 import type {
+  AuthenticationMethod,
   RefreshTokenRecord,
   RevocationReason,
   SessionRecord,
@@ -49,6 +50,8 @@ export interface SessionDocument {
   expiresAt: Date;
   userAgent: string | null;
   ip: string | null;
+  /** Absent on sessions stored before the second factor: they were opened by a password alone. */
+  amr?: AuthenticationMethod[];
 }
 
 /** A session's end, once and for good; `_id` is the session's id. Its expiry is the session's, for the sweep. */
@@ -129,10 +132,10 @@ export interface OneTimeTokenSupersessionDocument {
   expiresAt: Date;
 }
 
-/** The token as the consume that used it at `usedAt` answers it. */
+/** The token as the consume that used it at `usedAt` answers it, or as it stands consumable (`usedAt` null). */
 export function toConsumedOneTimeToken(
   document: OneTimeTokenDocument,
-  usedAt: Date,
+  usedAt: Date | null,
 ): OneTimeTokenRecord {
   return {
     id: document._id,
@@ -176,6 +179,7 @@ export function toSession(
     revokedReason: revocation?.reason ?? null,
     userAgent: document.userAgent,
     ip: document.ip,
+    amr: document.amr ?? ['pwd'],
   };
 }
 

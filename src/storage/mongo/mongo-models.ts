@@ -5,7 +5,7 @@
 // why). Models are bound to a connection passed in; there is no global mongoose state.
 import { Schema, type Connection } from 'mongoose';
 import { MAIL_ERROR_MAX_LENGTH, type MailKind } from '../ports/mail-outbox.js';
-import { REVOCATION_REASONS } from '../ports/session-store.js';
+import { REVOCATION_REASONS, type AuthenticationMethod } from '../ports/session-store.js';
 import type {
   EmailClaimDocument,
   MailEntryDocument,
@@ -24,6 +24,8 @@ import type {
 const ROLES = ['user', 'admin'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ONE_TIME_TOKEN_PURPOSES = ['password_reset', 'email_verify', 'email_change'];
+// Every method, checked by the compiler against the port's union.
+const AUTHENTICATION_METHOD_LIST: Record<AuthenticationMethod, true> = { pwd: true, otp: true };
 
 // Unknown fields are an error, in documents and in filters alike; no write buffering while disconnected (callers
 // get an error they can answer 503 to, rather than a request that hangs).
@@ -82,6 +84,10 @@ export const sessionSchema = new Schema<SessionDocument>(
     expiresAt: requiredDate,
     userAgent: { type: String, maxlength: 512, default: null },
     ip: { type: String, maxlength: 64, default: null },
+    amr: {
+      type: [{ type: String, enum: Object.keys(AUTHENTICATION_METHOD_LIST) }],
+      default: undefined,
+    },
   },
   { ...options, collection: 'sessions' },
 );

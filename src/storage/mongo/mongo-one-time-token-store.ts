@@ -98,6 +98,19 @@ export function createMongoOneTimeTokenStore(models: MongoModels): OneTimeTokenS
       return { outcome: 'consumed', token: toConsumedOneTimeToken(token, now) };
     },
 
+    async findConsumableOneTimeToken(tokenHash, purpose, now) {
+      const token = await oneTimeTokens
+        .findOne(query.oneTimeTokenByHash(tokenHash))
+        .lean<OneTimeTokenDocument>();
+      if (!token || token.purpose !== purpose || token.expiresAt <= now) return undefined;
+      const [use, superseded] = await Promise.all([
+        oneTimeTokenUses.exists(query.byId(token._id)),
+        isSuperseded(token),
+      ]);
+      if (use !== null || superseded) return undefined;
+      return toConsumedOneTimeToken(token, null);
+    },
+
     async sweepExpiredOneTimeTokens(now, limit) {
       const expired = await oneTimeTokens
         .find(query.expiredBefore(now), { _id: 1 })

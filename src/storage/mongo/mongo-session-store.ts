@@ -26,6 +26,7 @@ const sessionDocument = (session: NewSession): SessionDocument => ({
   expiresAt: session.expiresAt,
   userAgent: session.userAgent,
   ip: session.ip,
+  amr: [...session.amr],
 });
 
 export function createMongoSessionStore(models: MongoModels): SessionStore {

@@ -2,6 +2,7 @@
 import type { MailKind, MailState, OutboxMail } from '../ports/mail-outbox.js';
 import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/one-time-token-store.js';
 import type {
+  AuthenticationMethod,
   RefreshTokenRecord,
   RevocationReason,
   SessionRecord,
@@ -32,6 +33,8 @@ export interface SessionRow {
   revoked_reason: RevocationReason | null;
   user_agent: string | null;
   ip: string | null;
+  /** The session's `amr`, comma-joined ('pwd', 'pwd,otp'); 'pwd' on rows from before the column. */
+  amr: string;
 }
 
 export interface RefreshTokenRow {
@@ -73,8 +76,14 @@ export function toSession(row: SessionRow): SessionRecord {
     revokedReason: row.revoked_reason,
     userAgent: row.user_agent,
     ip: row.ip,
+    amr: toAmr(row.amr),
   };
 }
+
+/** The column as written by `amrColumn`. */
+const toAmr = (column: string) => column.split(',') as AuthenticationMethod[];
+
+export const amrColumn = (amr: readonly AuthenticationMethod[]) => amr.join(',');
 
 export function toRefreshToken(row: RefreshTokenRow): RefreshTokenRecord {
   return {

@@ -105,6 +105,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE refresh_tokens ADD COLUMN grace_replays INTEGER NOT NULL DEFAULT 0;
   `,
+  // 5: how the login that opened a session was authenticated (its access tokens' `amr`), comma-joined. Sessions
+  // from before the second factor were opened by a password alone.
+  `
+  ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
+  `,
 ];
 
 /**

@@ -34,6 +34,9 @@ export function createSqliteOneTimeTokenStore(db: Database): OneTimeTokenStore {
       STATEMENTS.consumeOneTimeToken,
     ),
     byHash: db.prepare<[string], OneTimeTokenRow>(STATEMENTS.oneTimeTokenByHash),
+    consumable: db.prepare<[string, OneTimeTokenPurpose, number], OneTimeTokenRow>(
+      STATEMENTS.consumableOneTimeToken,
+    ),
     sweep: db.prepare<[number, number]>(STATEMENTS.sweepOneTimeTokens),
   };
 
@@ -61,6 +64,11 @@ export function createSqliteOneTimeTokenStore(db: Database): OneTimeTokenStore {
       const consumed = sql.consume.get(nowMs, tokenHash, purpose, nowMs);
       if (consumed) return { outcome: 'consumed', token: toOneTimeToken(consumed) };
       return refusal(sql.byHash.get(tokenHash), purpose);
+    },
+
+    async findConsumableOneTimeToken(tokenHash, purpose, now) {
+      const row = sql.consumable.get(tokenHash, purpose, now.getTime());
+      return row && toOneTimeToken(row);
     },
 
     async sweepExpiredOneTimeTokens(now, limit) {

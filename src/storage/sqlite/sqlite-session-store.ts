@@ -7,6 +7,7 @@ import {
   type SessionStore,
 } from '../ports/session-store.js';
 import {
+  amrColumn,
   toRefreshToken,
   toSession,
   toUser,
@@ -62,6 +63,7 @@ export function createSqliteSessionStore(
       revoked_reason: null,
       user_agent: session.userAgent,
       ip: session.ip,
+      amr: amrColumn(session.amr),
     });
     insertTokenRow(firstToken);
   });

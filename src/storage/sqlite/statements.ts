@@ -27,10 +27,13 @@ export const STATEMENTS = {
     WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?
     RETURNING *`,
   oneTimeTokenByHash: 'SELECT * FROM one_time_tokens WHERE token_hash = ?',
+  // The same conditions as consuming, without the mark.
+  consumableOneTimeToken: `SELECT * FROM one_time_tokens
+    WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?`,
   sweepOneTimeTokens: `DELETE FROM one_time_tokens WHERE rowid IN
     (SELECT rowid FROM one_time_tokens WHERE expires_at < ? LIMIT ?)`,
-  insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip)
-    VALUES (@id, @user_id, @created_at, @last_used_at, @expires_at, @revoked_at, @revoked_reason, @user_agent, @ip)`,
+  insertSession: `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, revoked_at, revoked_reason, user_agent, ip, amr)
+    VALUES (@id, @user_id, @created_at, @last_used_at, @expires_at, @revoked_at, @revoked_reason, @user_agent, @ip, @amr)`,
   liveSession: 'SELECT * FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?',
   insertToken: `INSERT INTO refresh_tokens (id, session_id, user_id, token_hash, created_at, expires_at, used_at, replaced_by_id)
     VALUES (@id, @session_id, @user_id, @token_hash, @created_at, @expires_at, @used_at, @replaced_by_id)`,
