@@ -42,6 +42,11 @@ const KINDS: Record<SentMailKind, true> = {
   email_change_confirm: true,
   email_change_notice: true,
   refresh_reuse_notice: true,
+  mfa_enabled: true,
+  mfa_disabled: true,
+  mfa_locked: true,
+  mfa_recovery_code_used: true,
+  mfa_recovery_codes_regenerated: true,
 };
 
 /**

@@ -146,6 +146,11 @@ const MAIL_KIND_LIST: Record<MailKind, true> = {
   email_change_confirm: true,
   email_change_notice: true,
   refresh_reuse_notice: true,
+  mfa_enabled: true,
+  mfa_disabled: true,
+  mfa_locked: true,
+  mfa_recovery_code_used: true,
+  mfa_recovery_codes_regenerated: true,
 };
 const UUID_SOURCE = UUID.source.slice(1, -1);
 const count = {

@@ -15,7 +15,12 @@ export type MailKind =
   | 'email_verify'
   | 'email_change_confirm'
   | 'email_change_notice'
-  | 'refresh_reuse_notice';
+  | 'refresh_reuse_notice'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'mfa_locked'
+  | 'mfa_recovery_code_used'
+  | 'mfa_recovery_codes_regenerated';
 
 export type MailState = 'pending' | 'sent' | 'dead';
 
