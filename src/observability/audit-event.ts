@@ -23,4 +23,17 @@ export type AuditEvent =
   | 'jwks.key.created'
   | 'jwks.key.promoted'
   | 'jwks.key.retired'
-  | 'mail.dead';
+  | 'mail.dead'
+  | 'mfa.setup_started'
+  | 'mfa.enabled'
+  | 'mfa.disabled'
+  | 'mfa.challenged'
+  | 'mfa.failed'
+  | 'mfa.locked'
+  | 'mfa.recovery_code_used'
+  | 'mfa.recovery_codes_regenerated';
+
+/** Why a second-factor code was refused: the `reason` of `mfa.failed`, and the label of auth_mfa_failures_total. */
+export const MFA_FAILURE_REASONS = ['code_invalid', 'code_replayed', 'locked'] as const;
+
+export type MfaFailureReason = (typeof MFA_FAILURE_REASONS)[number];

@@ -2,7 +2,7 @@
 // status, and counters of auth events. Auth counters are fed by the audit log, so an event and its count can never
 // disagree.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { AuditEvent } from './audit-event.js';
+import { MFA_FAILURE_REASONS, type AuditEvent } from './audit-event.js';
 import { createRequestDurationHistogram } from './request-duration-histogram.js';
 
 export interface Metrics {
@@ -81,6 +81,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
         else this.set(Math.max(0, (keyAgeSource.now() - since.getTime()) / 1000));
       },
     });
+  const mfaFailures = counter(
+    'auth_mfa_failures_total',
+    'Second-factor codes refused, by reason: code_invalid (wrong, or a recovery code that is not one), ' +
+      'code_replayed (a TOTP code of a step already used), locked (refused unchecked: 10 failures in 15 minutes).',
+    ['reason'],
+  );
+  const mfaLocks = counter(
+    'auth_mfa_locks_total',
+    'Accounts whose second factor locked after 10 wrong codes in 15 minutes (each lock once).',
+  );
   const rateLimited = counter('http_rate_limited_total', 'Requests refused by a rate limit.', [
     'limit',
   ]);
@@ -94,6 +104,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   for (const outcome of ['graced', 'revoked']) reuse.labels(outcome).inc(0);
   for (const scope of ['untrusted', 'device', 'session']) lockouts.labels(scope).inc(0);
   for (const scope of ['session', 'all']) logouts.labels(scope).inc(0);
+  for (const reason of MFA_FAILURE_REASONS) mfaFailures.labels(reason).inc(0);
   const limits = ['login', 'register', 'refresh', 'api', 'forgot', 'reset', 'resend', 'verify'];
   for (const limit of limits) rateLimited.labels(limit).inc(0);
 
@@ -120,6 +131,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     'password.changed': () => passwordChanges,
     'account.deleted': () => deletions,
     'mail.dead': (fields) => mailSent.labels(String(fields.kind), 'dead'),
+    'mfa.failed': (fields) => mfaFailures.labels(String(fields.reason)),
+    'mfa.locked': () => mfaLocks,
   };
 
   return {
