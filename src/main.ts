@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       sessions: stores.sessions,
       oneTimeTokens: stores.oneTimeTokens,
       mailOutbox: stores.mailOutbox,
+      mfa: stores.mfa,
       clock: systemClock,
       logger,
     });

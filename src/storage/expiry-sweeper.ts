@@ -1,14 +1,21 @@
-// Periodically deletes expired refresh tokens, sessions and one-time tokens, and outbox mail finished (sent or dead)
-// a week ago, in bounded batches with a yield between them, so a backlog of millions of rows never holds the event
+// Periodically deletes expired refresh tokens, sessions, one-time tokens and second-factor leftovers (challenges,
+// unconfirmed factors, replaced recovery codes), and outbox mail finished (sent or dead) a week ago, in bounded batches with a yield between them, so a backlog of millions of rows never holds the event
 // loop for long.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { MailOutbox } from './ports/mail-outbox.js';
+import type { MfaStore } from './ports/mfa-store.js';
 import type { OneTimeTokenStore } from './ports/one-time-token-store.js';
 import type { SessionStore, SweepResult } from './ports/session-store.js';
 
-export type ExpirySweepResult = SweepResult & { oneTimeTokens: number; finishedMails: number };
+export type ExpirySweepResult = SweepResult & {
+  oneTimeTokens: number;
+  finishedMails: number;
+  mfaChallenges: number;
+  mfaPendingFactors: number;
+  mfaRecoveryCodes: number;
+};
 
 /** How long a sent or dead mail's record (kind, state, attempts, last error; its body is long gone) is kept. */
 const FINISHED_MAIL_KEPT_MS = 7 * 24 * 3600 * 1000;
@@ -17,6 +24,7 @@ export interface ExpirySweeperOptions {
   sessions: Pick<SessionStore, 'sweepExpired'>;
   oneTimeTokens: Pick<OneTimeTokenStore, 'sweepExpiredOneTimeTokens'>;
   mailOutbox: Pick<MailOutbox, 'sweepFinishedMails'>;
+  mfa: Pick<MfaStore, 'sweepExpiredMfa'>;
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
@@ -31,7 +39,7 @@ export interface ExpirySweeper {
 }
 
 export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
-  const { sessions, oneTimeTokens, mailOutbox, clock, logger } = options;
+  const { sessions, oneTimeTokens, mailOutbox, mfa, clock, logger } = options;
   const { intervalMs = 60_000, batchSize = 1000 } = options;
   let stopped = false;
   let running: Promise<unknown> | undefined;
@@ -45,7 +53,15 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
   }
 
   async function sweep(): Promise<ExpirySweepResult> {
-    const removed = { refreshTokens: 0, sessions: 0, oneTimeTokens: 0, finishedMails: 0 };
+    const removed = {
+      refreshTokens: 0,
+      sessions: 0,
+      oneTimeTokens: 0,
+      finishedMails: 0,
+      mfaChallenges: 0,
+      mfaPendingFactors: 0,
+      mfaRecoveryCodes: 0,
+    };
     await untilShort(async (now) => {
       const batch = await sessions.sweepExpired(now, batchSize);
       removed.refreshTokens += batch.refreshTokens;
@@ -58,6 +74,13 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
       return swept >= batchSize;
     });
     await untilShort(async (now) => {
+      const batch = await mfa.sweepExpiredMfa(now, batchSize);
+      removed.mfaChallenges += batch.challenges;
+      removed.mfaPendingFactors += batch.pendingFactors;
+      removed.mfaRecoveryCodes += batch.recoveryCodes;
+      return Object.values(batch).some((count) => count >= batchSize);
+    });
+    await untilShort(async (now) => {
       const before = new Date(now.getTime() - FINISHED_MAIL_KEPT_MS);
       const swept = await mailOutbox.sweepFinishedMails(before, batchSize);
       removed.finishedMails += swept;
@@ -68,10 +91,12 @@ export function startExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper
 
   const timer = setInterval(() => {
     if (running) return;
+    const startedAt = clock.now();
     running = sweep()
       .then((removed) => {
         if (Object.values(removed).some((count) => count > 0)) {
-          logger.info({ removed }, 'expired records swept');
+          // How long it took says whether a backlog is being worked off (a sweep that runs for minutes).
+          logger.info({ removed, durationMs: clock.now() - startedAt }, 'expired records swept');
         }
       })
       .catch((error: unknown) => {

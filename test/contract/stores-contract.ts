@@ -4,6 +4,7 @@
 import { describe } from 'vitest';
 import { contractHelpers, type OpenStores } from './fixtures.js';
 import { describeMailOutboxContract } from './mail-outbox.contract.js';
+import { describeMfaStoreContract } from './mfa-store.contract.js';
 import { describeOneTimeTokenStoreContract } from './one-time-token-store.contract.js';
 import { describeSessionStoreContract } from './session-store.contract.js';
 import { describeUserStoreContract } from './user-store.contract.js';
@@ -24,5 +25,6 @@ export function describeStoresContract(
     describeSessionStoreContract(helpers, modelRuns);
     describeMailOutboxContract(helpers);
     describeOneTimeTokenStoreContract(helpers);
+    describeMfaStoreContract(helpers);
   });
 }

@@ -2,6 +2,7 @@
 // changed the store, as the port's own answer says ('created', true, 'rotated', a count above 0). API tests show
 // with it that a refused request changed nothing, or what a request wrote, without reading any adapter's tables.
 import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
+import type { MfaStore } from '../../src/storage/ports/mfa-store.js';
 import type { OneTimeTokenStore } from '../../src/storage/ports/one-time-token-store.js';
 import type { SessionStore } from '../../src/storage/ports/session-store.js';
 import type { Stores } from '../../src/storage/ports/stores.js';
@@ -12,6 +13,7 @@ interface Ports {
   sessions: SessionStore;
   mailOutbox: MailOutbox;
   oneTimeTokens: OneTimeTokenStore;
+  mfa: MfaStore;
 }
 type PortName = keyof Ports;
 type Answer<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
@@ -66,6 +68,22 @@ const WRITES: WriteTable = {
     findConsumableOneTimeToken: 'read',
     sweepExpiredOneTimeTokens: (swept) => swept > 0,
   },
+  mfa: {
+    savePendingFactor: (saved) => saved.outcome === 'saved',
+    findFactor: 'read',
+    activateFactor: (activated) => activated.outcome === 'activated',
+    advanceTotpStep: (advanced) => advanced,
+    deleteFactor: (deleted) => deleted,
+    findRecoveryCode: 'read',
+    useRecoveryCode: (used) => used,
+    replaceRecoveryCodes: (replaced) => replaced,
+    countUnusedRecoveryCodes: 'read',
+    createChallenge: () => true,
+    findLiveChallenge: 'read',
+    recordChallengeFailure: (failure) => failure.outcome === 'counted',
+    consumeChallenge: (consumed) => consumed,
+    sweepExpiredMfa: (swept) => Object.values(swept).some((count) => count > 0),
+  },
 };
 
 /** One call that changed the store, e.g. `{ method: 'sessions.revokeSession', args: [id, 'logout', now] }`. */
@@ -100,6 +118,7 @@ export class StoreWrites {
       sessions: this.wrap('sessions', stores.sessions),
       mailOutbox: this.wrap('mailOutbox', stores.mailOutbox),
       oneTimeTokens: this.wrap('oneTimeTokens', stores.oneTimeTokens),
+      mfa: this.wrap('mfa', stores.mfa),
     };
   }
 

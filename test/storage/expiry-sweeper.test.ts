@@ -2,8 +2,13 @@
 // stamped with the clock's time, and stopped for good by stop().
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
+import type { MfaSweepResult } from '../../src/storage/ports/mfa-store.js';
 import type { SweepResult } from '../../src/storage/ports/session-store.js';
-import { startExpirySweeper, type ExpirySweeper } from '../../src/storage/expiry-sweeper.js';
+import {
+  startExpirySweeper,
+  type ExpirySweeper,
+  type ExpirySweepResult,
+} from '../../src/storage/expiry-sweeper.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 const FIXED_MS = Date.parse('2030-01-01T00:00:00.000Z');
@@ -52,6 +57,32 @@ function fakeOutbox(batches: number[] = []) {
   return { store, calls };
 }
 
+/** An MFA store that answers its sweep with `batches` in turn (then nothing), recording each call. */
+function fakeMfaStore(batches: MfaSweepResult[] = []) {
+  const calls: SweepCall[] = [];
+  const store = {
+    sweepExpiredMfa(now: Date, limit: number): Promise<MfaSweepResult> {
+      calls.push({ now, limit });
+      return Promise.resolve(
+        batches[calls.length - 1] ?? { challenges: 0, pendingFactors: 0, recoveryCodes: 0 },
+      );
+    },
+  };
+  return { store, calls };
+}
+
+/** What a sweep removed: `counts` and nothing else. */
+const removedOnly = (counts: Partial<ExpirySweepResult>): ExpirySweepResult => ({
+  refreshTokens: 0,
+  sessions: 0,
+  oneTimeTokens: 0,
+  finishedMails: 0,
+  mfaChallenges: 0,
+  mfaPendingFactors: 0,
+  mfaRecoveryCodes: 0,
+  ...counts,
+});
+
 function start(
   store: ReturnType<typeof fakeStore>['store'],
   options: {
@@ -60,12 +91,14 @@ function start(
     logger?: Logger;
     oneTimeTokens?: ReturnType<typeof fakeTokenStore>['store'];
     mailOutbox?: ReturnType<typeof fakeOutbox>['store'];
+    mfa?: ReturnType<typeof fakeMfaStore>['store'];
   } = {},
 ): ExpirySweeper {
   const sweeper = startExpirySweeper({
     sessions: store,
     oneTimeTokens: fakeTokenStore().store,
     mailOutbox: fakeOutbox().store,
+    mfa: fakeMfaStore().store,
     clock,
     logger: silentLogger,
     ...options,
@@ -89,7 +122,7 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(4);
-    expect(removed).toEqual({ refreshTokens: 11, sessions: 5, oneTimeTokens: 0, finishedMails: 0 });
+    expect(removed).toEqual(removedOnly({ refreshTokens: 11, sessions: 5 }));
   });
 
   it('when only the sessions batch comes back full, then sweep takes another batch', async () => {
@@ -99,17 +132,12 @@ describe('expiry sweeper', () => {
     ]);
     const removed = await start(store, { batchSize: 3 }).sweep();
     expect(calls).toHaveLength(2);
-    expect(removed).toEqual({ refreshTokens: 1, sessions: 5, oneTimeTokens: 0, finishedMails: 0 });
+    expect(removed).toEqual(removedOnly({ refreshTokens: 1, sessions: 5 }));
   });
 
   it('when the first batch is short, then sweep calls the store once', async () => {
     const { store, calls } = fakeStore([{ refreshTokens: 2, sessions: 0 }]);
-    expect(await start(store, { batchSize: 3 }).sweep()).toEqual({
-      refreshTokens: 2,
-      sessions: 0,
-      oneTimeTokens: 0,
-      finishedMails: 0,
-    });
+    expect(await start(store, { batchSize: 3 }).sweep()).toEqual(removedOnly({ refreshTokens: 2 }));
     expect(calls).toHaveLength(1);
   });
 
@@ -119,7 +147,7 @@ describe('expiry sweeper', () => {
     const removed = await start(store, { batchSize: 3, oneTimeTokens: tokens.store }).sweep();
     expect(tokens.calls).toHaveLength(3);
     expect(calls).toHaveLength(1);
-    expect(removed).toEqual({ refreshTokens: 1, sessions: 0, oneTimeTokens: 8, finishedMails: 0 });
+    expect(removed).toEqual(removedOnly({ refreshTokens: 1, oneTimeTokens: 8 }));
   });
 
   it("when one-time tokens are swept, then each batch is limited to the batch size and stamped with the clock's time", async () => {
@@ -129,6 +157,25 @@ describe('expiry sweeper', () => {
       { now: new Date(FIXED_MS), limit: 5 },
       { now: new Date(FIXED_MS), limit: 5 },
     ]);
+  });
+
+  it('when any MFA count comes back full, then sweep takes another MFA batch, each bounded and stamped with the clock', async () => {
+    const mfa = fakeMfaStore([
+      { challenges: 3, pendingFactors: 0, recoveryCodes: 0 },
+      { challenges: 1, pendingFactors: 3, recoveryCodes: 0 },
+      { challenges: 0, pendingFactors: 0, recoveryCodes: 3 },
+      { challenges: 2, pendingFactors: 1, recoveryCodes: 1 },
+      { challenges: 3, pendingFactors: 3, recoveryCodes: 3 },
+    ]);
+
+    const removed = await start(fakeStore([]).store, { batchSize: 3, mfa: mfa.store }).sweep();
+
+    expect(mfa.calls).toEqual(
+      Array.from({ length: 4 }, () => ({ now: new Date(FIXED_MS), limit: 3 })),
+    );
+    expect(removed).toEqual(
+      removedOnly({ mfaChallenges: 6, mfaPendingFactors: 4, mfaRecoveryCodes: 4 }),
+    );
   });
 
   it('when finished mail is swept, then what finished over a week ago goes, in batches until one is short', async () => {

@@ -110,6 +110,45 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
   `,
+  // 6: the second factor (DESIGN section 11). One TOTP factor per user (its row is the user's), pending until
+  // confirmed; its recovery codes, found by the short lookup id each code carries; the challenges a password-only
+  // login leaves, found by their token's hash. Codes are replaced with their factor in one transaction, so none is
+  // ever left without one.
+  `
+  CREATE TABLE mfa_factors (
+    user_id        TEXT PRIMARY KEY,
+    id             TEXT NOT NULL,
+    sealed_secret  TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+    created_at     INTEGER NOT NULL,
+    pending_until  INTEGER,
+    confirmed_at   INTEGER,
+    last_used_step INTEGER,
+    CHECK ((status = 'pending') = (pending_until IS NOT NULL))
+  ) STRICT;
+  -- Only pending factors have an end: the sweep finds the expired ones without walking the active ones.
+  CREATE INDEX mfa_factors_pending_until ON mfa_factors (pending_until);
+
+  CREATE TABLE mfa_recovery_codes (
+    user_id   TEXT NOT NULL,
+    lookup_id TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    used_at   INTEGER,
+    PRIMARY KEY (user_id, lookup_id)
+  ) STRICT;
+
+  CREATE TABLE mfa_challenges (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    failures   INTEGER NOT NULL DEFAULT 0,
+    used_at    INTEGER,
+    device_id  TEXT
+  ) STRICT;
+  CREATE INDEX mfa_challenges_expires ON mfa_challenges (expires_at);
+  `,
 ];
 
 /**

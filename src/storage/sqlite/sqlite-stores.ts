@@ -8,6 +8,7 @@ import { guardUnavailable } from '../unavailable-guard.js';
 import { applyPragmas, applyRequestBusyTimeout, migrate } from './schema.js';
 import { isSqliteUnavailable } from './sqlite-errors.js';
 import { createSqliteMailOutbox } from './sqlite-mail-outbox.js';
+import { createSqliteMfaStore } from './sqlite-mfa-store.js';
 import { createSqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { createSqliteSessionStore } from './sqlite-session-store.js';
 import { createSqliteUserStore } from './sqlite-user-store.js';
@@ -43,6 +44,7 @@ export function createSqliteStores(db: Database.Database): Stores {
     sessions: guardUnavailable(sessions, guard),
     oneTimeTokens: guardUnavailable(createSqliteOneTimeTokenStore(db), guard),
     mailOutbox: guardUnavailable(createSqliteMailOutbox(db), guard),
+    mfa: guardUnavailable(createSqliteMfaStore(db), guard),
     ping: () => readiness.ping(),
     async close() {
       flushRotations();

@@ -97,4 +97,46 @@ export const STATEMENTS = {
     WHERE state = 'pending'`,
   sweepFinishedMails: `DELETE FROM mail_outbox WHERE id IN
     (SELECT id FROM mail_outbox WHERE state IN ('sent', 'dead') AND created_at < ? LIMIT ?)`,
+  // The second factor (sqlite-mfa-store.ts). A setup replaces a pending factor, never an active one: the upsert
+  // changes no row when the user's factor is active.
+  savePendingFactor: `INSERT INTO mfa_factors (user_id, id, sealed_secret, status, created_at, pending_until, confirmed_at, last_used_step)
+    VALUES (@user_id, @id, @sealed_secret, 'pending', @created_at, @pending_until, NULL, NULL)
+    ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, sealed_secret = excluded.sealed_secret,
+      created_at = excluded.created_at, pending_until = excluded.pending_until
+    WHERE mfa_factors.status = 'pending'`,
+  factorOfUser: 'SELECT * FROM mfa_factors WHERE user_id = ?',
+  // The compare-and-set of confirming: only the pending factor of that id, unexpired, goes live.
+  activateFactor: `UPDATE mfa_factors SET status = 'active', pending_until = NULL, confirmed_at = ?, last_used_step = ?
+    WHERE user_id = ? AND id = ? AND status = 'pending' AND pending_until > ?`,
+  // The compare-and-set that keeps a TOTP code from being accepted twice.
+  advanceTotpStep: `UPDATE mfa_factors SET last_used_step = ?
+    WHERE user_id = ? AND id = ? AND status = 'active' AND (last_used_step IS NULL OR last_used_step < ?)`,
+  deleteFactor: 'DELETE FROM mfa_factors WHERE user_id = ?',
+  deleteRecoveryCodes: 'DELETE FROM mfa_recovery_codes WHERE user_id = ?',
+  insertRecoveryCode: `INSERT INTO mfa_recovery_codes (user_id, lookup_id, code_hash, used_at)
+    VALUES (@user_id, @lookup_id, @code_hash, NULL)`,
+  unusedRecoveryCode: `SELECT c.lookup_id, c.code_hash, c.used_at
+    FROM mfa_recovery_codes c JOIN mfa_factors f ON f.user_id = c.user_id
+    WHERE c.user_id = ? AND c.lookup_id = ? AND c.used_at IS NULL AND f.status = 'active'`,
+  useRecoveryCode: `UPDATE mfa_recovery_codes SET used_at = ?
+    WHERE user_id = ? AND lookup_id = ? AND used_at IS NULL
+      AND EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = mfa_recovery_codes.user_id AND f.status = 'active')`,
+  countUnusedRecoveryCodes: `SELECT count(*) AS count
+    FROM mfa_recovery_codes c JOIN mfa_factors f ON f.user_id = c.user_id
+    WHERE c.user_id = ? AND c.used_at IS NULL AND f.status = 'active'`,
+  insertMfaChallenge: `INSERT INTO mfa_challenges (id, user_id, token_hash, created_at, expires_at, failures, used_at, device_id)
+    VALUES (@id, @user_id, @token_hash, @created_at, @expires_at, 0, NULL, @device_id)`,
+  liveMfaChallenge: `SELECT * FROM mfa_challenges
+    WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND failures < ?`,
+  // Counted only while the challenge is live and under the cap, in the same step: no failure past the cap counts.
+  countMfaChallengeFailure: `UPDATE mfa_challenges SET failures = failures + 1
+    WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND failures < ?
+    RETURNING failures`,
+  consumeMfaChallenge: `UPDATE mfa_challenges SET used_at = ?
+    WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND failures < ?`,
+  sweepMfaChallenges: `DELETE FROM mfa_challenges WHERE rowid IN
+    (SELECT rowid FROM mfa_challenges WHERE expires_at < ? LIMIT ?)`,
+  // Only pending factors have a pending_until (a CHECK says so); a pending factor has no recovery codes.
+  sweepPendingFactors: `DELETE FROM mfa_factors WHERE user_id IN
+    (SELECT user_id FROM mfa_factors WHERE pending_until < ? LIMIT ?)`,
 } as const;
