@@ -61,7 +61,7 @@ export default tseslint.config(
   { files: ['src/storage/mongo/**/*.ts'], rules: restrict(SQLITE, EXPRESS, REDIS) },
   {
     // Mongoose types schema field options as a class, but documents (and uses) plain objects for them.
-    files: ['src/storage/mongo/mongo-models.ts'],
+    files: ['src/storage/mongo/mongo-models.ts', 'src/storage/mongo/mongo-mfa-models.ts'],
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
   },
   {

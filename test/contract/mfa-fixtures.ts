@@ -20,6 +20,9 @@ export const fakeSealedSecret = () =>
 
 export const fakeChallengeHash = () => base64url(32);
 
+/** Shaped like a device token's id (src/auth/device-tokens.ts). */
+export const fakeDeviceId = () => base64url(12);
+
 export function newPendingFactor(overrides: Partial<NewPendingFactor> = {}): NewPendingFactor {
   return {
     id: randomUUID(),

@@ -11,6 +11,7 @@ import {
   MAX_FAILURES,
   MINUTE,
   fakeChallengeHash,
+  fakeDeviceId,
   newChallenge,
   newPendingFactor,
   newRecoveryCodes,
@@ -283,7 +284,7 @@ export function describeMfaStoreContract(helpers: ContractHelpers): void {
     describe('challenges', () => {
       it('when a challenge is created, then it is live as given until its expiry, and unknown hashes are not', async () => {
         const { mfa } = await freshStores();
-        const challenge = newChallenge({ deviceId: randomUUID() });
+        const challenge = newChallenge({ deviceId: fakeDeviceId() });
         await mfa.createChallenge(challenge);
 
         expect(await mfa.findLiveChallenge(challenge.tokenHash, at(MINUTE), MAX_FAILURES)).toEqual({

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { isDuplicateEmail, isMongoUnavailable } from '../../src/storage/mongo/mongo-errors.js';
 import { createMongoStores } from '../../src/storage/mongo/mongo-stores.js';
 import type { MailOutbox } from '../../src/storage/ports/mail-outbox.js';
+import type { MfaStore } from '../../src/storage/ports/mfa-store.js';
 import type { OneTimeTokenStore } from '../../src/storage/ports/one-time-token-store.js';
 import type {
   NewRefreshToken,
@@ -206,6 +207,39 @@ describe('mongo store on a connection that is not up', () => {
       tokens.findConsumableOneTimeToken(oneTimeToken.tokenHash, 'password_reset', NOW),
     sweepExpiredOneTimeTokens: (tokens) => tokens.sweepExpiredOneTimeTokens(NOW, 100),
   };
+  const factorId = randomUUID();
+  const challengeHash = 'c'.repeat(43);
+  const mfaCalls: { [Method in keyof MfaStore]: (mfa: MfaStore) => Promise<unknown> } = {
+    savePendingFactor: (mfa) =>
+      mfa.savePendingFactor({
+        id: factorId,
+        userId: session.userId,
+        sealedSecret: 'v1.key.sealed',
+        createdAt: NOW,
+        pendingUntil: NOW,
+      }),
+    findFactor: (mfa) => mfa.findFactor(session.userId),
+    activateFactor: (mfa) => mfa.activateFactor(session.userId, factorId, 1, [], NOW),
+    advanceTotpStep: (mfa) => mfa.advanceTotpStep(session.userId, factorId, 2),
+    deleteFactor: (mfa) => mfa.deleteFactor(session.userId),
+    findRecoveryCode: (mfa) => mfa.findRecoveryCode(session.userId, 'abcd'),
+    useRecoveryCode: (mfa) => mfa.useRecoveryCode(session.userId, 'abcd', NOW),
+    replaceRecoveryCodes: (mfa) => mfa.replaceRecoveryCodes(session.userId, [], NOW),
+    countUnusedRecoveryCodes: (mfa) => mfa.countUnusedRecoveryCodes(session.userId),
+    createChallenge: (mfa) =>
+      mfa.createChallenge({
+        id: randomUUID(),
+        userId: session.userId,
+        tokenHash: challengeHash,
+        createdAt: NOW,
+        expiresAt: NOW,
+        deviceId: null,
+      }),
+    findLiveChallenge: (mfa) => mfa.findLiveChallenge(challengeHash, NOW, 5),
+    recordChallengeFailure: (mfa) => mfa.recordChallengeFailure(challengeHash, NOW, 5),
+    consumeChallenge: (mfa) => mfa.consumeChallenge(challengeHash, NOW, 5),
+    sweepExpiredMfa: (mfa) => mfa.sweepExpiredMfa(NOW, 100),
+  };
   const calls: Array<[string, (stores: Stores) => Promise<unknown>]> = [
     ...Object.entries(userCalls).map(
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
@@ -229,6 +263,12 @@ describe('mongo store on a connection that is not up', () => {
       ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
         `oneTimeTokens.${name}`,
         (stores) => call(stores.oneTimeTokens),
+      ],
+    ),
+    ...Object.entries(mfaCalls).map(
+      ([name, call]): [string, (stores: Stores) => Promise<unknown>] => [
+        `mfa.${name}`,
+        (stores) => call(stores.mfa),
       ],
     ),
     ['ping', (stores) => stores.ping()],

@@ -6,6 +6,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { MAIL_ERROR_MAX_LENGTH, type MailKind } from '../ports/mail-outbox.js';
 import { REVOCATION_REASONS, type AuthenticationMethod } from '../ports/session-store.js';
+import { createMfaModels } from './mongo-mfa-models.js';
 import type {
   EmailClaimDocument,
   MailEntryDocument,
@@ -249,6 +250,7 @@ export function createModels(connection: Connection) {
       'OneTimeTokenSupersession',
       oneTimeTokenSupersessionSchema,
     ),
+    ...createMfaModels(connection),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Collection, Connection } from 'mongoose';
 import type { Logger } from '../../observability/logger.js';
 import { firstTokenKey } from './mongo-documents.js';
 import { duplicatesAside } from './mongo-errors.js';
+import { MFA_REQUIRED_INDEXES } from './mongo-mfa-models.js';
 import type { MongoModels } from './mongo-models.js';
 
 /** Documents read or written per step of the migration. */
@@ -49,6 +50,7 @@ const REQUIRED: Record<string, string[]> = {
   ],
   mail_outbox: ['mail_outbox_due', 'mail_outbox_created', 'mail_outbox_mail'],
   mail_leases: ['mail_leases_mail'],
+  ...MFA_REQUIRED_INDEXES,
 };
 
 export interface SetupReport {

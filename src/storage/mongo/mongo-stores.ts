@@ -5,6 +5,7 @@ import type { Stores } from '../ports/stores.js';
 import { guardUnavailable } from '../unavailable-guard.js';
 import { isMongoUnavailable } from './mongo-errors.js';
 import { createMongoMailOutbox } from './mongo-mail-outbox.js';
+import { createMongoMfaStore } from './mongo-mfa-store.js';
 import { createModels, type MongoModels } from './mongo-models.js';
 import { createMongoOneTimeTokenStore } from './mongo-one-time-token-store.js';
 import { createMongoSessionStore } from './mongo-session-store.js';
@@ -36,6 +37,7 @@ export function createMongoStores(
     sessions: guardUnavailable(createMongoSessionStore(models), guard),
     oneTimeTokens: guardUnavailable(createMongoOneTimeTokenStore(models), guard),
     mailOutbox: guardUnavailable(createMongoMailOutbox(models), guard),
+    mfa: guardUnavailable(createMongoMfaStore(models), guard),
     ping: () => readiness.ping(),
     async close() {
       await connection.close();
