@@ -62,6 +62,12 @@ async function sessionIn(store: Stores, clock: FakeClock, userId = randomUUID())
 }
 
 describe('session cache', () => {
+  it('when the cache wraps the stores, then the MFA port passes through as it is', () => {
+    const { store } = countingStore();
+    const cached = withSessionCache(store, { clock: new FakeClock(), ttlMs: TTL_MS });
+    expect(cached.mfa).toBe(store.mfa);
+  });
+
   it('when a live session is looked up again within the TTL, then the store is not asked again', async () => {
     const clock = new FakeClock();
     const { store, lookups } = countingStore();
