@@ -22,6 +22,9 @@ const FEATURE_HTTP_FILES = [
   'src/*/*-transport.ts',
   'src/*/*-cookie.ts',
   'src/*/client-context.ts',
+  // What the Bearer guard leaves on res.locals, and how a finished sign-in is answered (login and its second step).
+  'src/auth/auth-locals.ts',
+  'src/auth/signed-in-response.ts',
 ];
 const EXPRESS = {
   name: 'express',

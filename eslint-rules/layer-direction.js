@@ -18,7 +18,11 @@ export const LAYERS = [
   // The ES256 signing keys and their JWKS: auth signs access tokens with them.
   ['keys'],
   ['auth', 'probes'],
-  // Account recovery builds on auth's password rules, login lock and client context.
+  // The second factor: auth asks it at sign-in through a hook (second-factor-gate.ts); it finishes sign-ins with
+  // auth's steps.
+  ['mfa'],
+  // Account recovery builds on auth's password rules, login lock and client context, and on mfa's code check (a
+  // password reset of an account with a second factor asks for a code).
   ['recovery'],
   ['openapi'],
   ['app.ts'],

@@ -21,6 +21,7 @@ import { refuseWhileShuttingDown, type Lifecycle } from './http/shutdown-gate.js
 import { readSocketFactsUnlessProxied } from './http/socket-facts.js';
 import { createMemoryCounterStore, type CounterStore } from './limits/counter-store.js';
 import { MAIL_KINDS } from './mail/mail-message.js';
+import { createMfaFeature } from './mfa/mfa-feature.js';
 import { createAuditLog } from './observability/audit-log.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -92,14 +93,20 @@ function apiSections(deps: AppDeps & { counters: CounterStore; metrics: Metrics 
       () => deps.clock.now(),
     );
   }
-  const recovery = createRecoveryFeature(featureDeps);
+  const mfa = createMfaFeature(featureDeps);
+  const recovery = createRecoveryFeature({
+    ...featureDeps,
+    confirmSecondFactor: mfa.confirmSecondFactor,
+  });
   const auth = createAuthFeature({
     ...featureDeps,
     accessKeys,
     onRegistered: recovery.onRegistered,
+    secondFactor: mfa.gate,
   });
   const features = [
     auth.section,
+    mfa.section(auth),
     recovery.section(auth.checks),
     jwksSection({ keys: accessKeys, maxAgeSeconds: config.jwks.maxAgeSeconds }),
     probesSection({

@@ -2,18 +2,11 @@
 // Every handler runs behind the access-token guard and acts on the caller it proved.
 import type { Request, Response } from 'express';
 import type { AccountService } from './account-service.js';
-import type { Authenticated } from './auth-locals.js';
+import { authenticatedCaller as caller } from './auth-locals.js';
 import type { ChangePasswordInput, ListSessionsQuery } from './auth-schemas.js';
 import { clientContext } from './client-context.js';
 import { toPublicUser } from './public-user.js';
 import type { RefreshTokenTransport } from './refresh-token-transport.js';
-
-/** What the access-token guard proved; the guard runs before every handler that asks. */
-function caller(res: Response): Authenticated {
-  const { auth } = res.locals;
-  if (!auth) throw new Error('a protected operation is mounted without the access-token guard');
-  return auth;
-}
 
 export function createAccountController(account: AccountService, transport: RefreshTokenTransport) {
   return {

@@ -8,6 +8,7 @@ import { clientContext } from './client-context.js';
 import type { DeviceCookie } from './device-cookie.js';
 import { toPublicUser } from './public-user.js';
 import type { RefreshTokenTransport } from './refresh-token-transport.js';
+import type { SignedInResponse } from './signed-in-response.js';
 
 type RefreshTokenBody = { body: { refreshToken?: string } };
 
@@ -15,6 +16,7 @@ export function createAuthController(
   auth: AuthService,
   transport: RefreshTokenTransport,
   deviceCookie: DeviceCookie,
+  signedIn: SignedInResponse,
 ) {
   return {
     register: async ({ body }: { body: RegisterInput }, req: Request, res: Response) => {
@@ -26,15 +28,12 @@ export function createAuthController(
 
     login: async ({ body }: { body: LoginInput }, req: Request, res: Response) => {
       const presented = body.deviceToken ?? deviceCookie.read(req);
-      const { user, tokens, deviceToken } = await auth.login(
-        { ...body, deviceToken: presented },
-        clientContext(req, res),
-      );
-      deviceCookie.write(res, deviceToken);
-      res.json({
-        success: true,
-        data: { user: toPublicUser(user), ...transport.deliver(res, tokens), deviceToken },
-      });
+      const login = await auth.login({ ...body, deviceToken: presented }, clientContext(req, res));
+      if ('mfaRequired' in login) {
+        res.json({ success: true, data: login.mfaRequired });
+        return;
+      }
+      signedIn.send(res, login.signedIn);
     },
 
     refresh: async ({ body }: RefreshTokenBody, req: Request, res: Response) => {

@@ -7,7 +7,7 @@ import { createReuseResponse } from './refresh-reuse-response.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import type { ApiSection, Guard, RateLimit } from '../http/operation.js';
+import type { ApiSection, Guard, HeaderDescription, RateLimit } from '../http/operation.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -21,11 +21,13 @@ import { createAuthRateLimits } from './auth-rate-limits.js';
 import {
   cookieTokenPairSchema,
   doneResponse,
+  mfaChallengeSchema,
   publicUserSchema,
   sessionSchema,
   tokenPairSchema,
+  tokenResponses,
 } from './auth-responses.js';
-import { createAuthService, type RegistrationHook } from './auth-service.js';
+import { createAuthService, type AuthService, type RegistrationHook } from './auth-service.js';
 import { createDeviceCookie } from './device-cookie.js';
 import { createDeviceTokens } from './device-tokens.js';
 import { createLoginThrottle } from './login-throttle.js';
@@ -36,6 +38,8 @@ import {
   createRefreshTokenTransport,
   type RefreshTokenTransport,
 } from './refresh-token-transport.js';
+import type { SecondFactorGate } from './second-factor-gate.js';
+import { createSignedInResponse, type SignedInResponse } from './signed-in-response.js';
 import { SIGN_IN_TAG, signInOperations } from './sign-in-operations.js';
 import { createTokenService } from './tokens/token-service.js';
 
@@ -50,6 +54,7 @@ export interface AuthFeatureDeps {
   /** What signs and verifies access tokens: the ES256 key ring, or the access secret (HS256). */
   accessKeys: AccessTokenKeys;
   onRegistered?: RegistrationHook;
+  secondFactor?: SecondFactorGate;
 }
 
 /** What features above auth build on: the checks of a signed-in caller. */
@@ -64,9 +69,20 @@ export interface SignedInChecks {
   passwordLimit: RateLimit;
 }
 
+/** What a feature that finishes sign-ins (the second factor's step) builds on. */
+export interface SignInSteps {
+  completeSignIn: AuthService['completeSignIn'];
+  openSession: AuthService['openSession'];
+  response: SignedInResponse;
+  /** The finished sign-in's body and the headers it may set, as the document describes them. */
+  signedInBody: z.ZodType;
+  cookieHeaders: readonly HeaderDescription[];
+}
+
 export interface AuthFeature {
   section: ApiSection;
   checks: SignedInChecks;
+  signIn: SignInSteps;
 }
 
 export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
@@ -101,10 +117,13 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     }),
     requireEmailVerification: config.recovery.requireEmailVerification,
     ...(deps.onRegistered ? { onRegistered: deps.onRegistered } : {}),
+    ...(deps.secondFactor ? { secondFactor: deps.secondFactor } : {}),
   });
   const confirmPassword = createPasswordConfirmation({ users, verifyPassword });
   const account = createAccountService({ users, sessions, hasher, clock, audit, confirmPassword });
   const transport = createRefreshTokenTransport(config);
+  const deviceCookie = createDeviceCookie(config);
+  const signedInResponse = createSignedInResponse(transport, deviceCookie);
   const limits = createAuthRateLimits(config.limits, { counters, clock, metrics });
   const checks: SignedInChecks = {
     signedIn: accessTokenGuard(auth),
@@ -123,7 +142,7 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
         signedIn: checks.signedIn,
       }),
       ...signInOperations({
-        controller: createAuthController(auth, transport, createDeviceCookie(config)),
+        controller: createAuthController(auth, transport, deviceCookie, signedInResponse),
         limits,
         transport,
         requireEmailVerification: config.recovery.requireEmailVerification,
@@ -134,10 +153,18 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
       [sessionSchema, 'Session'],
       [transport.mode === 'cookie' ? cookieTokenPairSchema : tokenPairSchema, 'TokenPair'],
       [doneResponse, 'DoneResponse'],
+      [mfaChallengeSchema, 'MfaChallenge'],
     ]),
     notes: [transportNote(transport)],
   };
-  return { section, checks };
+  const signIn: SignInSteps = {
+    completeSignIn: (...args) => auth.completeSignIn(...args),
+    openSession: (...args) => auth.openSession(...args),
+    response: signedInResponse,
+    signedInBody: tokenResponses(transport.mode).signedIn,
+    cookieHeaders: transport.cookieHeader ? [transport.cookieHeader] : [],
+  };
+  return { section, checks, signIn };
 }
 
 /** What the API document says about where refresh tokens travel on this server. */

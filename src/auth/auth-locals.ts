@@ -1,4 +1,5 @@
 // What the access-token guard leaves on res.locals for the handlers of protected operations.
+import type { Response } from 'express';
 import type { LiveSession } from '../storage/ports/session-store.js';
 import type { AccessTokenClaims } from './tokens/token-claims.js';
 
@@ -14,4 +15,11 @@ declare global {
       auth?: Authenticated;
     }
   }
+}
+
+/** What the access-token guard proved, for a handler behind it; throws when mounted without the guard (a bug). */
+export function authenticatedCaller(res: Response): Authenticated {
+  const { auth } = res.locals;
+  if (!auth) throw new Error('a protected operation is mounted without the access-token guard');
+  return auth;
 }

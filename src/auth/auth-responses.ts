@@ -33,7 +33,12 @@ const seconds = z.int().nonnegative();
 
 /** Body transport: the whole pair travels in JSON. */
 export const tokenPairSchema = z.object({
-  accessToken: z.string().describe('A JWT (HS256); send it as `Authorization: Bearer <token>`.'),
+  accessToken: z
+    .string()
+    .describe(
+      'A JWT; send it as `Authorization: Bearer <token>`. Its `amr` says how the login was authenticated ' +
+        '(`["pwd"]`, or `["pwd","otp"]` with the second factor) and `aal` the level that reaches (`aal1`, `aal2`).',
+    ),
   refreshToken: z
     .string()
     .describe('A JWT (HS256); single use: each refresh returns its successor.'),
@@ -88,23 +93,38 @@ export const sessionsEndedResponse = successBody(
 /** Logout, ending a session, changing the password, deleting the account: a message and empty data. */
 export const doneResponse = successBody(z.object({}), { message: true });
 
+/** A login of an account with a second factor, after the right password: no tokens yet, a step to finish. */
+export const mfaChallengeSchema = z.object({
+  mfaRequired: z.literal(true),
+  mfaToken: z
+    .string()
+    .describe(
+      'Send it to POST /api/auth/login/mfa with a code. Single use, good for `expiresIn` seconds and for 5 ' +
+        'wrong codes; not a JWT, and useless as a Bearer or refresh token.',
+    ),
+  methods: z
+    .array(z.enum(['totp', 'recovery_code']))
+    .describe('What finishes it: `totp` (`code`) or `recovery_code` (`recoveryCode`).'),
+  expiresIn: seconds.describe('Seconds until the mfaToken expires.'),
+});
+
 /** Login and refresh answers for the configured refresh-token transport. */
 export function tokenResponses(transport: 'body' | 'cookie') {
   const pair = transport === 'body' ? tokenPairSchema : cookieTokenPairSchema;
+  const signedIn = z.object({
+    user: publicUserSchema,
+    ...pair.shape,
+    deviceToken: z
+      .string()
+      .describe(
+        'Keep it and send it with the next login from this device: failed logins that carry it count against ' +
+          'this device alone, so an attacker elsewhere cannot lock it out.',
+      ),
+  });
   return {
-    login: successBody(
-      z.object({
-        user: publicUserSchema,
-        ...pair.shape,
-        deviceToken: z
-          .string()
-          .describe(
-            'Keep it and send it with the next login from this device: failed logins that carry it count against ' +
-              'this device alone, so an attacker elsewhere cannot lock it out.',
-          ),
-      }),
-      { message: false },
-    ),
+    /** What finishes a sign-in: the second step answers this too. */
+    signedIn: successBody(signedIn, { message: false }),
+    login: successBody(z.union([signedIn, mfaChallengeSchema]), { message: false }),
     refresh: successBody(pair, { message: false }),
   };
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type {
+  AuthenticationMethod,
   LiveSession,
   RefreshTokenRecord,
   ReuseGrace,
@@ -17,6 +18,7 @@ import type { DeviceTokens } from './device-tokens.js';
 import type { PasswordVerifier } from './password-verifier.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import type { ReuseResponse } from './refresh-reuse-response.js';
+import type { MfaChallenge, SecondFactorGate } from './second-factor-gate.js';
 import { toRefreshTokenRecord, toTokenPair, type TokenPair } from './token-pair.js';
 import type { AccessTokenClaims, RefreshTokenClaims } from './tokens/token-claims.js';
 import { hashRefreshToken, type TokenService } from './tokens/token-service.js';
@@ -39,7 +41,19 @@ export interface AuthServiceDeps {
   requireEmailVerification: boolean;
   /** What a feature above auth does with each new account (recovery mails it a verification link). */
   onRegistered?: RegistrationHook;
+  /** Asks accounts with a second factor for it before any token (mfa/); without it, the password signs in. */
+  secondFactor?: SecondFactorGate;
 }
+
+/** A finished sign-in: the account, its new session's pair, and the device token the client keeps. */
+export interface SignedIn {
+  user: UserRecord;
+  tokens: TokenPair;
+  deviceToken: string;
+}
+
+/** A login answers a finished sign-in, or (for an account with a second factor) the step that finishes it. */
+export type LoginResult = { signedIn: SignedIn } | { mfaRequired: MfaChallenge };
 
 /**
  * Called once the account exists, in the registration's request. It runs before the answer, so what it stores (the
@@ -50,11 +64,27 @@ export type RegistrationHook = (user: UserRecord, client: ClientContext) => Prom
 
 export interface AuthService {
   register(input: RegisterInput, client: ClientContext): Promise<UserRecord>;
-  /** Signs in; `deviceToken` is the one the client presented (kept) or a new one for this device. */
-  login(
-    input: LoginInput,
+  /**
+   * Checks the password and signs in, or asks for the second factor. The device token of a finished sign-in is the
+   * one the client presented (kept) or a new one for this device.
+   */
+  login(input: LoginInput, client: ClientContext): Promise<LoginResult>;
+  /**
+   * Finishes a sign-in whose every factor was checked (`amr` says which): opens the session, issues its pair, and
+   * keeps the device `deviceId` trusted (or trusts this one from now on).
+   */
+  completeSignIn(
+    user: UserRecord,
     client: ClientContext,
-  ): Promise<{ user: UserRecord; tokens: TokenPair; deviceToken: string }>;
+    amr: readonly AuthenticationMethod[],
+    deviceId: string | undefined,
+  ): Promise<SignedIn>;
+  /** Opens a new session for an account already signed in (a change of its factors re-issues the caller's). */
+  openSession(
+    user: UserRecord,
+    client: ClientContext,
+    amr: readonly AuthenticationMethod[],
+  ): Promise<TokenPair>;
   refresh(refreshToken: string, client: ClientContext): Promise<TokenPair>;
   logout(refreshToken: string, client: ClientContext): Promise<void>;
   /** The live session and user behind an access token; throws TOKEN_INVALID, TOKEN_EXPIRED or SESSION_REVOKED. */
@@ -84,7 +114,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     await users.rehashPassword(user.id, user.passwordHash, await hasher.hash(password), now());
   }
 
-  async function openSession(user: UserRecord, client: ClientContext): Promise<TokenPair> {
+  async function openSession(
+    user: UserRecord,
+    client: ClientContext,
+    amr: readonly AuthenticationMethod[],
+  ): Promise<TokenPair> {
     const createdAt = now();
     const session = {
       id: randomUUID(),
@@ -93,6 +127,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       expiresAt: new Date(createdAt.getTime() + deps.sessionMaxAgeSeconds * 1000),
       userAgent: client.userAgent,
       ip: client.ip,
+      amr,
     };
     const owner = { userId: user.id, sessionId: session.id };
     const refresh = tokens.issueRefreshToken({ ...owner, notAfter: session.expiresAt });
@@ -101,9 +136,29 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       ...owner,
       role: user.role,
       emailVerified: user.emailVerified,
+      amr,
       notAfter: session.expiresAt,
     });
     return toTokenPair(access, refresh);
+  }
+
+  async function completeSignIn(
+    user: UserRecord,
+    client: ClientContext,
+    amr: readonly AuthenticationMethod[],
+    deviceId: string | undefined,
+  ): Promise<SignedIn> {
+    const tokens = await openSession(user, client, amr);
+    audit.record('login.success', {
+      userId: user.id,
+      device: deviceId !== undefined,
+      amr,
+      ...client,
+    });
+    // A device that signed in keeps its token; any other gets one now.
+    const deviceToken =
+      deviceId === undefined ? devices.issue(user.email) : devices.tokenOf(user.email, deviceId);
+    return { user, tokens, deviceToken };
   }
 
   function verifiedRefreshClaims(refreshToken: string): RefreshTokenClaims {
@@ -168,13 +223,13 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         });
         throw new AppError('EMAIL_NOT_VERIFIED');
       }
-      const pair = await openSession(user, client);
-      audit.record('login.success', { userId: user.id, device: deviceId !== undefined, ...client });
-      // A device that signed in keeps its token; any other gets one now.
-      const deviceToken =
-        deviceId === undefined ? devices.issue(input.email) : (input.deviceToken ?? '');
-      return { user, tokens: pair, deviceToken };
+      const challenge = await deps.secondFactor?.challenge(user, deviceId, client);
+      if (challenge) return { mfaRequired: challenge };
+      return { signedIn: await completeSignIn(user, client, ['pwd'], deviceId) };
     },
+
+    completeSignIn,
+    openSession,
 
     async refresh(refreshToken, client) {
       const claims = verifiedRefreshClaims(refreshToken);
@@ -210,6 +265,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         ...owner,
         role: live.user.role,
         emailVerified: live.user.emailVerified,
+        amr: live.session.amr,
         notAfter: live.session.expiresAt,
       });
       return toTokenPair(access, refresh);

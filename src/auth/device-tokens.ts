@@ -11,6 +11,8 @@ const SHAPE = /^dvc_([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{32})$/;
 export interface DeviceTokens {
   /** A new device token for the account with this normalized email. */
   issue(email: string): string;
+  /** The token of a device already known (its id from `deviceIdOf`): the one that device holds. */
+  tokenOf(email: string, deviceId: string): string;
   /** The device id when `token` is a valid device token of this account; undefined otherwise. */
   deviceIdOf(token: string | undefined, email: string): string | undefined;
 }
@@ -25,11 +27,11 @@ export function createDeviceTokens(secret: string): DeviceTokens {
       .digest('base64url')
       .slice(0, 32);
 
+  const tokenOf = (email: string, deviceId: string) =>
+    `${PREFIX}${deviceId}.${mac(email, deviceId)}`;
   return {
-    issue(email) {
-      const deviceId = randomBytes(12).toString('base64url');
-      return `${PREFIX}${deviceId}.${mac(email, deviceId)}`;
-    },
+    issue: (email) => tokenOf(email, randomBytes(12).toString('base64url')),
+    tokenOf,
     deviceIdOf(token, email) {
       const match = SHAPE.exec(token ?? '');
       if (!match) return undefined;

@@ -95,14 +95,24 @@ export function signInOperations(deps: SignInOperationDeps): Operation[] {
       summary: 'Sign in: open a session and get a token pair',
       description: [
         `Each login opens a session (one per device). ${pairDelivery}`,
+        'For an account with two-step sign-in, the right password answers `mfaRequired: true` with an ' +
+          '`mfaToken` and no tokens: finish with POST /api/auth/login/mfa. While its second step is locked ' +
+          '(10 wrong codes in 15 minutes) the right password answers 429 MFA_LOCKED with Retry-After; a wrong ' +
+          'one is 401 INVALID_CREDENTIALS as always, so the lock tells nothing to anyone without the password.',
         ...(deps.requireEmailVerification ? [VERIFIED_ADDRESS_RULE] : []),
       ].join(' '),
       tag,
       limit: limits.login,
       request: { body: loginBody },
-      success: { status: 200, description: 'Signed in.', json: tokens.login },
+      success: {
+        status: 200,
+        description:
+          'Signed in, or (two-step sign-in) the password was right and a code is needed.',
+        json: tokens.login,
+      },
       errors: [
         'INVALID_CREDENTIALS',
+        'MFA_LOCKED',
         ...(deps.requireEmailVerification ? (['EMAIL_NOT_VERIFIED'] as const) : []),
       ],
       headers: setsCookie,

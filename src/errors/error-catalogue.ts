@@ -28,6 +28,16 @@ export const ERROR_CATALOGUE = {
     status: 400,
     message: 'The link is invalid, used or expired; ask for a new one.',
   },
+  MFA_REQUIRED: {
+    status: 401,
+    message: 'This account signs in with a second factor: send a code from the authenticator app.',
+  },
+  MFA_CODE_INVALID: { status: 401, message: 'The code is wrong, already used or expired.' },
+  MFA_TOKEN_INVALID: {
+    status: 401,
+    message:
+      'The sign-in attempt is invalid, finished or expired; sign in with the password again.',
+  },
   CSRF_CHECK_FAILED: {
     status: 403,
     message:
@@ -37,13 +47,26 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, message: 'The requested resource does not exist.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+  MFA_SETUP_NOT_FOUND: {
+    status: 404,
+    message: 'There is no two-step sign-in setup to confirm; start one with /mfa/totp/setup.',
+  },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
+  MFA_ALREADY_ENABLED: {
+    status: 409,
+    message:
+      'Two-step sign-in is already on for this account; turn it off first to set it up again.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'The request body must be JSON (Content-Type: application/json).',
   },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many requests; try again later.' },
+  MFA_LOCKED: {
+    status: 429,
+    message: 'Too many wrong codes: the second step of signing in is locked for a while.',
+  },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   INTERNAL_ERROR: { status: 500, message: 'An unexpected error occurred.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable.' },

@@ -23,6 +23,8 @@ export interface OneTimeLinks {
     owner: { userId: string; email: string },
     ttlSeconds: number,
   ): Promise<IssuedLink>;
+  /** The token's record if it is a live one of `purpose`, left unspent (a step must pass before it is consumed). */
+  find(purpose: OneTimeTokenPurpose, token: string): Promise<OneTimeTokenRecord | undefined>;
   /** Consumes the token if it is a live one of `purpose` (atomic: one caller wins); undefined for any other. */
   consume(purpose: OneTimeTokenPurpose, token: string): Promise<OneTimeTokenRecord | undefined>;
 }
@@ -40,6 +42,15 @@ export function createOneTimeLinks(deps: {
       const record = { id: randomUUID(), purpose, userId, email, tokenHash };
       await oneTimeTokens.issueOneTimeToken({ ...record, createdAt, expiresAt }, createdAt);
       return { token, expiresAt };
+    },
+
+    async find(purpose, token) {
+      if (!isOneTimeTokenOf(purpose, token)) return undefined;
+      return oneTimeTokens.findConsumableOneTimeToken(
+        hashOneTimeToken(token),
+        purpose,
+        new Date(clock.now()),
+      );
     },
 
     async consume(purpose, token) {

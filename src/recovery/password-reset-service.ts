@@ -7,9 +7,12 @@ import type { PasswordHasher } from '../auth/passwords/password-hasher.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { MailQueue } from '../mail/mail-queue.js';
+import type { SecondFactorConfirmation } from '../mfa/second-factor-confirmation.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { SessionStore } from '../storage/ports/session-store.js';
+import type { OneTimeTokenRecord } from '../storage/ports/one-time-token-store.js';
 import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
+import type { ResetPasswordInput } from './recovery-schemas.js';
 import type { LinkMailRequests } from './link-mail-request.js';
 import type { OneTimeLinks } from './one-time-links.js';
 import { NOTICE_LIFETIME_MS, passwordChangedMail } from './recovery-mails.js';
@@ -22,6 +25,8 @@ export interface PasswordResetDeps {
   mail: MailQueue;
   linkMails: LinkMailRequests;
   throttle: LoginThrottle;
+  /** An account with a second factor resets only with a code of it: the mailbox alone is one factor. */
+  confirmSecondFactor: SecondFactorConfirmation;
   clock: Clock;
   audit: AuditLog;
 }
@@ -32,11 +37,11 @@ export interface PasswordResetService {
    * down; the same steps and writes for every address, and says nothing either way.
    */
   requestReset(email: string, client: ClientContext): Promise<void>;
-  /** Sets the new password with a valid link; throws RESET_TOKEN_INVALID for any other. */
-  resetPassword(
-    input: { token: string; newPassword: string },
-    client: ClientContext,
-  ): Promise<void>;
+  /**
+   * Sets the new password with a valid link (and, for an account with a second factor, a code of it); throws
+   * RESET_TOKEN_INVALID for any other link, MFA_REQUIRED or MFA_CODE_INVALID (the link stays good) for the code.
+   */
+  resetPassword(input: ResetPasswordInput, client: ClientContext): Promise<void>;
 }
 
 const PURPOSE = 'password_reset' as const;
@@ -45,12 +50,11 @@ export function createPasswordResetService(deps: PasswordResetDeps): PasswordRes
   const { users, sessions, links, hasher, mail, clock, audit } = deps;
   const now = () => new Date(clock.now());
 
-  /** The live account a consumed link belongs to, still at the address the link was mailed to. */
-  async function accountOfLink(token: string): Promise<UserRecord> {
-    const consumed = await links.consume(PURPOSE, token);
-    if (!consumed) throw new AppError('RESET_TOKEN_INVALID');
-    const user = await users.findLiveUserByEmail(consumed.email);
-    if (user?.id !== consumed.userId) throw new AppError('RESET_TOKEN_INVALID');
+  /** The live account a link belongs to, still at the address the link was mailed to. */
+  async function accountOf(link: OneTimeTokenRecord | undefined): Promise<UserRecord> {
+    if (!link) throw new AppError('RESET_TOKEN_INVALID');
+    const user = await users.findLiveUserByEmail(link.email);
+    if (user?.id !== link.userId) throw new AppError('RESET_TOKEN_INVALID');
     return user;
   }
 
@@ -62,8 +66,15 @@ export function createPasswordResetService(deps: PasswordResetDeps): PasswordRes
       audit.record('password.forgot', { email, ...client });
     },
 
-    async resetPassword({ token, newPassword }, client) {
-      const user = await accountOfLink(token);
+    async resetPassword({ token, newPassword, mfaCode }, client) {
+      // Looked at first, spent only once the second factor (if any) checked out: a missing or mistyped code leaves
+      // the link good for another try.
+      await deps.confirmSecondFactor(
+        await accountOf(await links.find(PURPOSE, token)),
+        mfaCode,
+        client,
+      );
+      const user = await accountOf(await links.consume(PURPOSE, token));
       const at = now();
       await users.updatePasswordHash(user.id, await hasher.hash(newPassword), at);
       await sessions.revokeUserSessions(user.id, 'password_reset', at);

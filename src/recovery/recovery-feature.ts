@@ -12,6 +12,7 @@ import type { ApiSection } from '../http/operation.js';
 import { createRateLimits } from '../http/rate-limit.js';
 import type { CounterStore } from '../limits/counter-store.js';
 import { outboxMailQueue } from '../mail/mail-queue.js';
+import type { SecondFactorConfirmation } from '../mfa/second-factor-confirmation.js';
 import type { AuditLog } from '../observability/audit-log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Stores } from '../storage/ports/stores.js';
@@ -34,6 +35,8 @@ export interface RecoveryFeatureDeps {
   counters: CounterStore;
   metrics: Metrics;
   audit: AuditLog;
+  /** The second factor's check, which a reset of an account that has one asks for. */
+  confirmSecondFactor: SecondFactorConfirmation;
 }
 
 export interface RecoveryFeature {
@@ -65,6 +68,7 @@ export function createRecoveryFeature(deps: RecoveryFeatureDeps): RecoveryFeatur
     linkMails,
     // The login lock's counters, shared with the auth feature: a reset lifts the lock on the account.
     throttle: createLoginThrottle(counters, config.limits.loginThrottleFailures, clock),
+    confirmSecondFactor: deps.confirmSecondFactor,
     clock,
     audit,
   });

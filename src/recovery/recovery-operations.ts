@@ -50,12 +50,14 @@ export function recoveryOperations({ controller, limits }: RecoveryOperationDeps
         'Sets the new password (the registration policy, without the guessability estimate), ends every session of ' +
         'the account, marks its address verified, lifts the login lock and mails a notice. No tokens are returned: ' +
         'sign in with the new password. Any token that is not a live reset token (unknown, used, expired, ' +
-        'superseded, or for another purpose) is RESET_TOKEN_INVALID.',
+        'superseded, or for another purpose) is RESET_TOKEN_INVALID. For an account with two-step sign-in the ' +
+        'reset also needs `mfaCode` (MFA_REQUIRED without it, MFA_CODE_INVALID when wrong, MFA_LOCKED after 10 ' +
+        'wrong codes in 15 minutes); the link stays good until the reset goes through.',
       tag,
       limit: limits.reset,
       request: { body: resetPasswordBody },
       success: { status: 200, description: 'The password was reset.', json: doneResponse },
-      errors: ['RESET_TOKEN_INVALID'],
+      errors: ['RESET_TOKEN_INVALID', 'MFA_REQUIRED', 'MFA_CODE_INVALID', 'MFA_LOCKED'],
       handle: controller.resetPassword,
     }),
   ];

@@ -17,6 +17,15 @@ export const forgotPasswordBody = z.strictObject({ email: emailField });
 export const resetPasswordBody = z.strictObject({
   token: linkTokenField('reset'),
   newPassword: newPasswordField,
+  mfaCode: z
+    .string('mfaCode must be a string.')
+    .min(1, 'mfaCode must not be empty.')
+    .max(64, 'mfaCode must be at most 64 characters.')
+    .optional()
+    .describe(
+      'For an account with two-step sign-in (required then): the 6 digits the authenticator app shows, or one ' +
+        'of the recovery codes.',
+    ),
 });
 
 export const verifyEmailBody = z.strictObject({ token: linkTokenField('verification') });

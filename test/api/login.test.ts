@@ -58,6 +58,8 @@ describe('POST /api/auth/login', () => {
       aud: 'auth-api',
       typ: 'access',
       email_verified: false,
+      amr: ['pwd'],
+      aal: 'aal1',
     });
     const refresh = jwt.verify(data.refreshToken, TEST_SECRETS.JWT_REFRESH_SECRET, {
       clockTimestamp: nowSeconds,

@@ -49,6 +49,7 @@ const subject = {
   role: 'user' as const,
   emailVerified: false,
   sessionId: 'session-1',
+  amr: ['pwd'] as const,
   notAfter: farFuture,
 };
 const issueRefresh = (tokens: ReturnType<typeof setup>['tokens'], notAfter = farFuture) =>
@@ -82,6 +83,8 @@ describe('token service: issuing', () => {
       aud: 'auth-api',
       typ: 'access',
       email_verified: false,
+      amr: ['pwd'],
+      aal: 'aal1',
     });
     expect(decodeHeader(issued.token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyId(ACCESS) });
     expect(issued.expiresInSeconds).toBe(900);
@@ -96,6 +99,35 @@ describe('token service: issuing', () => {
       status: 'valid',
       claims: { email_verified: true },
     });
+  });
+
+  it('when the login passed a second factor, then the access token says amr ["pwd","otp"] and aal2', () => {
+    const { tokens } = setup();
+    const issued = tokens.issueAccessToken({ ...subject, amr: ['pwd', 'otp'] });
+
+    expect(decodePayload(issued.token)).toMatchObject({ amr: ['pwd', 'otp'], aal: 'aal2' });
+    expect(tokens.verifyAccessToken(issued.token)).toMatchObject({
+      status: 'valid',
+      claims: { amr: ['pwd', 'otp'], aal: 'aal2' },
+    });
+  });
+
+  it.each([
+    ['an amr that is not an array', { amr: 'pwd' }],
+    ['an amr with a method we never issue', { amr: ['pwd', 'sms'] }],
+    ['an aal we never issue', { aal: 'aal3' }],
+  ])('when a token signed with our key carries %s, then it is invalid', (_case, claims) => {
+    const { tokens } = setup();
+    const payload = { ...decodePayload(tokens.issueAccessToken(subject).token), ...claims };
+
+    expect(tokens.verifyAccessToken(signAs(payload, ACCESS)).status).toBe('invalid');
+  });
+
+  it('when an access token was issued before amr and aal existed, then it is still valid', () => {
+    const { tokens } = setup();
+    const older = withoutClaim(withoutClaim(tokens.issueAccessToken(subject).token, 'amr'), 'aal');
+
+    expect(tokens.verifyAccessToken(older).status).toBe('valid');
   });
 
   it('when an access token was issued before email_verified existed, then it is still valid', () => {
@@ -250,8 +282,12 @@ describe('token service: verifying', () => {
   it('when a genuine token is at most 2048 characters, then valid; one character pad more, then invalid', () => {
     const { tokens } = setup();
     const payload = decodePayload(tokens.issueAccessToken(subject).token);
-    const short = signAs({ ...payload, pad: 'x'.repeat(1241) }, ACCESS);
-    const long = signAs({ ...payload, pad: 'x'.repeat(1242) }, ACCESS);
+    const padded = (length: number) => signAs({ ...payload, pad: 'x'.repeat(length) }, ACCESS);
+    // The longest pad that keeps the token within 2048 characters, whatever the claims' own length.
+    let fits = 0;
+    while (padded(fits + 1).length <= 2048) fits += 1;
+    const short = padded(fits);
+    const long = padded(fits + 1);
 
     expect(short.length).toBeLessThanOrEqual(2048);
     expect(long.length).toBeGreaterThan(2048);

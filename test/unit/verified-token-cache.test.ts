@@ -55,6 +55,7 @@ describe('ES256 access-token verification with the cache', () => {
     role: 'user' as const,
     emailVerified: true,
     sessionId: 's1',
+    amr: ['pwd'] as const,
     notAfter: new Date('2026-04-01T00:00:00.000Z'),
   };
 

@@ -1,4 +1,5 @@
 // The claims our two token types carry, and the checks that a verified payload really has them.
+import type { AuthenticationMethod } from '../../storage/ports/session-store.js';
 import type { Role } from '../../storage/ports/user-store.js';
 
 interface RegisteredClaims {
@@ -19,7 +20,17 @@ export interface AccessTokenClaims extends RegisteredClaims {
    * newer answer). Absent only from tokens issued before the claim existed.
    */
   email_verified?: boolean;
+  /** How the session's login was authenticated (RFC 8176): `["pwd"]`, or `["pwd","otp"]` with the second factor. */
+  amr?: AuthenticationMethod[];
+  /** The assurance level those methods reach (NIST SP 800-63B): `aal2` with a second factor, else `aal1`. */
+  aal?: AssuranceLevel;
 }
+
+export type AssuranceLevel = 'aal1' | 'aal2';
+
+/** The level a login's methods reach: a second factor beside the password is aal2. */
+export const assuranceLevelOf = (amr: readonly AuthenticationMethod[]): AssuranceLevel =>
+  amr.includes('otp') ? 'aal2' : 'aal1';
 
 export interface RefreshTokenClaims extends RegisteredClaims {
   typ: 'refresh';
@@ -60,6 +71,11 @@ export function isAccessTokenClaims(
     // Not required: nothing here authorizes by it (the live session's user says whether the address is verified),
     // and a token issued just before the claim existed stays good for the rest of its short life.
     (payload.email_verified === undefined || typeof payload.email_verified === 'boolean') &&
+    // Optional for the same reason; when present, each must be what we issue.
+    (payload.amr === undefined ||
+      (Array.isArray(payload.amr) &&
+        payload.amr.every((method) => method === 'pwd' || method === 'otp'))) &&
+    (payload.aal === undefined || payload.aal === 'aal1' || payload.aal === 'aal2') &&
     hasRegisteredClaims(payload, pins)
   );
 }

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
+import type { AuthenticationMethod } from '../../storage/ports/session-store.js';
 import type { Role } from '../../storage/ports/user-store.js';
 import { secretAccessTokenKeys, type AccessTokenKeys } from '../../keys/access-token-keys.js';
 import { createKeyRing } from '../../keys/secret-key-ring.js';
@@ -12,6 +13,7 @@ import { createVerifiedTokenCache } from './verified-token-cache.js';
 
 type TokenKeys = Pick<AccessTokenKeys, 'algorithm' | 'signingKey' | 'verifyingKey'>;
 import {
+  assuranceLevelOf,
   isAccessTokenClaims,
   isRefreshTokenClaims,
   type AccessTokenClaims,
@@ -53,6 +55,8 @@ export interface TokenService {
     role: Role;
     emailVerified: boolean;
     sessionId: string;
+    /** How the session's login was authenticated: carried as `amr`, with the `aal` it reaches. */
+    amr: readonly AuthenticationMethod[];
     notAfter: Date;
   }): IssuedAccessToken;
   /** A refresh token that expires after the configured lifetime, or at `notAfter` (the session's end) if sooner. */
@@ -180,7 +184,7 @@ export function createTokenService(
   }
 
   return {
-    issueAccessToken({ userId, role, emailVerified, sessionId, notAfter }) {
+    issueAccessToken({ userId, role, emailVerified, sessionId, amr, notAfter }) {
       const iat = nowSeconds();
       const exp = Math.min(iat + jwtConfig.accessTtlSeconds, epochSeconds(notAfter));
       const claims: AccessTokenClaims = {
@@ -194,6 +198,8 @@ export function createTokenService(
         aud: audience,
         typ: 'access',
         email_verified: emailVerified,
+        amr: [...amr],
+        aal: assuranceLevelOf(amr),
       };
       return { token: sign(claims, accessKeys), expiresInSeconds: exp - iat };
     },
