@@ -19,6 +19,15 @@ export function nextTotpCode(secret: string, clock: FakeClock): string {
   return totpCode(secret, clock);
 }
 
+/** Six digits no step in the accepted window (one either side of now) shows: a wrong code for sure. */
+export function wrongTotpCode(secret: string, clock: FakeClock): string {
+  const accepted = new Set([-30, 0, 30].map((offset) => totpCode(secret, clock, offset)));
+  let code = Number(totpCode(secret, clock));
+  do code = (code + 1) % 1_000_000;
+  while (accepted.has(String(code).padStart(6, '0')));
+  return String(code).padStart(6, '0');
+}
+
 export const setupTotp = (app: Express, accessToken: string, password: unknown) =>
   request(app)
     .post('/api/auth/mfa/totp/setup')
