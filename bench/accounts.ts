@@ -2,6 +2,12 @@
 
 const ACCOUNT = { email: 'bench@example.com', password: 'Steady-load-4821!xq', name: 'Bench User' };
 
+/** Who signs in: the bench's one account unless a scenario picks others (bench:scale's seeded accounts). */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
 /** The user as the API shows it (GET /api/auth/profile's data.user). */
 export interface PublicUser {
   id: string;
@@ -33,18 +39,24 @@ export async function register(baseUrl: string): Promise<void> {
   await postJson(baseUrl, '/api/auth/register', ACCOUNT);
 }
 
-export async function login(baseUrl: string): Promise<SignedIn> {
-  const answer = await postJson(baseUrl, '/api/auth/login', {
-    email: ACCOUNT.email,
-    password: ACCOUNT.password,
-  });
+export async function login(
+  baseUrl: string,
+  { email, password }: Credentials = ACCOUNT,
+): Promise<SignedIn> {
+  const answer = await postJson(baseUrl, '/api/auth/login', { email, password });
   return (answer as { data: SignedIn }).data;
 }
 
-/** `count` sessions of the account (one login each), for scenarios that need one per connection. */
-export function logins(baseUrl: string, count: number): Promise<SignedIn[]> {
-  return Promise.all(Array.from({ length: count }, () => login(baseUrl)));
+/** `count` sessions (one login each) of the account, or of the accounts `pick` names, one per connection. */
+export function logins(
+  baseUrl: string,
+  count: number,
+  pick: () => Credentials = () => ACCOUNT,
+): Promise<SignedIn[]> {
+  return Promise.all(Array.from({ length: count }, () => login(baseUrl, pick())));
 }
 
-/** The body of POST /api/auth/login, for the login load. */
-export const loginBody = JSON.stringify({ email: ACCOUNT.email, password: ACCOUNT.password });
+/** The body of POST /api/auth/login as `account` (the bench's own by default), for the login load. */
+export const loginBodyOf = ({ email, password }: Credentials) =>
+  JSON.stringify({ email, password });
+export const loginBody = loginBodyOf(ACCOUNT);

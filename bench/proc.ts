@@ -7,9 +7,18 @@ import { readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 export function readRssMiB(pid: number): number {
+  return readStatusMiB(pid, 'VmRSS');
+}
+
+/** The most resident memory the process has had so far (its high-water mark). */
+export function readPeakRssMiB(pid: number): number {
+  return readStatusMiB(pid, 'VmHWM');
+}
+
+function readStatusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kiB = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  if (kiB === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  const kiB = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1];
+  if (kiB === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number((Number(kiB) / 1024).toFixed(1));
 }
 

@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { openSqliteStores } from '../src/storage/sqlite/sqlite-stores.js';
 
-const PASSWORD = 'Steady-load-4821!xq';
-const COST = 10;
+/** Every seeded account's password (the API's bench account has the same). */
+export const PASSWORD = 'Steady-load-4821!xq';
+export const COST = 10;
 /** Wide enough for any count the benchmark asks for, so every address has the same length. */
 const INDEX_DIGITS = 7;
 

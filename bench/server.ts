@@ -96,6 +96,7 @@ export async function startServer(
       SMTP_URL: 'smtp://127.0.0.1:1',
       MAIL_FROM: 'Bench <no-reply@example.com>',
       OUTBOX_KEY: randomBytes(32).toString('base64'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ...extraEnv,
     },
     stdio: ['ignore', logFd, 'pipe'],

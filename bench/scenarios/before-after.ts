@@ -5,6 +5,7 @@
 // scenarios load them.
 import { isDeepStrictEqual } from 'node:util';
 import { alternateRounds, compareRounds, type RoundRatios } from '../alternating-rounds.js';
+import type { Credentials } from '../accounts.js';
 import { mergeRounds, runLoad, type Figures } from '../measure.js';
 import type { BenchServer } from '../server.js';
 import type { BenchSettings } from '../settings.js';
@@ -29,7 +30,12 @@ export interface RouteComparison {
 interface Target {
   server: BenchServer;
   profile: ProfileTarget;
+  /** Who logs in for refresh's sessions and the login load: the bench's account unless given. */
+  pick?: () => Credentials;
 }
+
+/** Per side, the accounts its logins use (bench:scale: the seeded store's). */
+export type SidesAccounts = Partial<Record<'before' | 'after', () => Credentials>>;
 
 interface Route {
   name: string;
@@ -45,8 +51,8 @@ function routes(settings: BenchSettings): Route[] {
   return [
     {
       name: `POST /api/auth/refresh (rotating, ${String(settings.connections)} chains a round)`,
-      measure: async ({ server }, seconds) =>
-        (await refreshRound(server, settings.connections, seconds)).figures,
+      measure: async ({ server, pick }, seconds) =>
+        (await refreshRound(server, settings.connections, seconds, pick)).figures,
     },
     {
       name: 'GET /api/auth/profile',
@@ -55,9 +61,9 @@ function routes(settings: BenchSettings): Route[] {
     {
       name: `POST /api/auth/login (${String(settings.loginConnections)} connections, bcrypt on one core)`,
       minimumSeconds: LOGIN_MINIMUM_SECONDS,
-      measure: ({ server }, seconds) =>
+      measure: ({ server, pick }, seconds) =>
         runLoad({
-          ...loginLoad(server.baseUrl, settings.loginConnections, seconds),
+          ...loginLoad(server.baseUrl, settings.loginConnections, seconds, pick),
           pid: server.pid,
         }),
     },
@@ -84,10 +90,15 @@ export async function compareBuilds(
   after: BenchServer,
   settings: BenchSettings,
   step: (text: string) => void,
+  accounts: SidesAccounts = {},
 ): Promise<BuildsCompared> {
-  const targets = {
-    before: { server: before, profile: await prepareProfile(before, settings) },
-    after: { server: after, profile: await prepareProfile(after, settings) },
+  const targets: Record<'before' | 'after', Target> = {
+    before: {
+      server: before,
+      profile: await prepareProfile(before, settings),
+      pick: accounts.before,
+    },
+    after: { server: after, profile: await prepareProfile(after, settings), pick: accounts.after },
   };
   const shapes = [targets.before.profile.answer, targets.after.profile.answer].map(shapeOf);
   const differences = isDeepStrictEqual(shapes[0], shapes[1])

@@ -1,18 +1,30 @@
 // POST /api/auth/login with the right password, as fast as the service answers: bcrypt bounds it, so the budget
 // compares it with the raw compare rate.
-import { loginBody, register } from '../accounts.js';
+import { loginBody, loginBodyOf, register, type Credentials } from '../accounts.js';
 import { runLoad, type Figures, type Load } from '../measure.js';
 import type { BenchServer } from '../server.js';
 import type { BenchSettings } from '../settings.js';
 
-export function loginLoad(baseUrl: string, connections: number, seconds: number): Load {
+/** Logins as the bench's account, or each as the account `pick` names (bench:scale's seeded accounts). */
+export function loginLoad(
+  baseUrl: string,
+  connections: number,
+  seconds: number,
+  pick?: () => Credentials,
+): Load {
+  const headers = { 'content-type': 'application/json' };
+  const load = { url: `${baseUrl}/api/auth/login`, connections, seconds };
+  if (pick === undefined) return { ...load, method: 'POST', headers, body: loginBody };
   return {
-    url: `${baseUrl}/api/auth/login`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: loginBody,
-    connections,
-    seconds,
+    ...load,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        headers,
+        setupRequest: (request) => ({ ...request, body: loginBodyOf(pick()) }),
+      },
+    ],
   };
 }
 

@@ -3,7 +3,7 @@
 // alike, and the budget takes the median of the rounds' ratios. Each refresh round uses one fresh session per
 // connection, each request spending the token the previous answer on its connection returned (../refresh-chain.ts);
 // a request cut off when a round stops leaves its chain holding a token the service has already rotated.
-import { logins } from '../accounts.js';
+import { logins, type Credentials } from '../accounts.js';
 import { median, mergeRounds, runLoad, warmUp, type Figures } from '../measure.js';
 import { chainRefreshTokens } from '../refresh-chain.js';
 import type { BenchServer } from '../server.js';
@@ -24,9 +24,14 @@ export interface RefreshRun {
   brokenChains: Record<string, number>;
 }
 
-/** One measured run of fresh rotation chains, one session (a login) per connection. */
-export async function refreshRound(server: BenchServer, connections: number, seconds: number) {
-  const sessions = await logins(server.baseUrl, connections);
+/** One measured run of fresh rotation chains, one session (a login, as `pick` names) per connection. */
+export async function refreshRound(
+  server: BenchServer,
+  connections: number,
+  seconds: number,
+  pick?: () => Credentials,
+) {
+  const sessions = await logins(server.baseUrl, connections, pick);
   const { chains, setupClient } = chainRefreshTokens(sessions.map((s) => s.refreshToken));
   const figures = await runLoad({
     url: `${server.baseUrl}/api/auth/refresh`,
