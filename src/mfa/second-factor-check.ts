@@ -102,10 +102,20 @@ export function createSecondFactorCheck(deps: SecondFactorCheckDeps): SecondFact
   }
 
   async function checkTotp(factor: TotpFactorRecord, code: string) {
-    const step = matchTotpCode(openSecret(factor), code, clock.now());
+    const secret = openSecret(factor);
+    const step = matchTotpCode(secret, code, clock.now());
     if (step === undefined) return 'code_invalid';
     const advanced = await mfa.advanceTotpStep(factor.userId, factor.id, step);
-    return advanced ? true : 'code_replayed';
+    if (!advanced) return 'code_replayed';
+    await resealUnderCurrentKey(factor, secret);
+    return true;
+  }
+
+  /** A secret still sealed under MFA_ENCRYPTION_KEY_PREVIOUS moves to the current key at its first use after it. */
+  async function resealUnderCurrentKey(factor: TotpFactorRecord, secret: string): Promise<void> {
+    if (!sealer.needsReseal(factor.sealedSecret)) return;
+    const resealed = sealer.seal(secret, factor.userId);
+    await mfa.resealSecret(factor.userId, factor.id, factor.sealedSecret, resealed);
   }
 
   async function checkRecoveryCode(user: UserRecord, typed: string) {

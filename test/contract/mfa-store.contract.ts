@@ -192,6 +192,46 @@ export function describeMfaStoreContract(helpers: ContractHelpers): void {
       });
     });
 
+    describe('resealing', () => {
+      it('when the sealed secret is still the one given, then it is replaced and nothing else changes', async () => {
+        const { mfa } = await freshStores();
+        const { factor, userId } = await activeFactor(mfa, 100);
+        const before = await mfa.findFactor(userId);
+
+        expect(
+          await mfa.resealSecret(userId, factor.id, factor.sealedSecret, 'v1.new.resealed'),
+        ).toBe(true);
+        expect(await mfa.findFactor(userId)).toEqual({
+          ...before,
+          sealedSecret: 'v1.new.resealed',
+        });
+        // Sealed again already: a second reseal from the old value changes nothing.
+        expect(await mfa.resealSecret(userId, factor.id, factor.sealedSecret, 'v1.other.x')).toBe(
+          false,
+        );
+        expect((await mfa.findFactor(userId))?.sealedSecret).toBe('v1.new.resealed');
+      });
+
+      it('when the factor is pending, another one, or absent, then nothing is resealed', async () => {
+        const { mfa } = await freshStores();
+        const pending = newPendingFactor();
+        await mfa.savePendingFactor(pending);
+        const { factor, userId } = await activeFactor(mfa);
+
+        expect(
+          await mfa.resealSecret(pending.userId, pending.id, pending.sealedSecret, 'v1.new.x'),
+        ).toBe(false);
+        expect(await mfa.resealSecret(userId, pending.id, factor.sealedSecret, 'v1.new.x')).toBe(
+          false,
+        );
+        expect(await mfa.resealSecret(randomUUID(), factor.id, factor.sealedSecret, 'v1.x')).toBe(
+          false,
+        );
+        expect((await mfa.findFactor(pending.userId))?.sealedSecret).toBe(pending.sealedSecret);
+        expect((await mfa.findFactor(userId))?.sealedSecret).toBe(factor.sealedSecret);
+      });
+    });
+
     describe('TOTP step', () => {
       it('when steps are presented, then only one later than the last accepted advances it', async () => {
         const { mfa } = await freshStores();

@@ -73,6 +73,7 @@ const WRITES: WriteTable = {
     findFactor: 'read',
     activateFactor: (activated) => activated.outcome === 'activated',
     advanceTotpStep: (advanced) => advanced,
+    resealSecret: (resealed) => resealed,
     deleteFactor: (deleted) => deleted,
     findRecoveryCode: 'read',
     useRecoveryCode: (used) => used,

@@ -221,6 +221,7 @@ describe('mongo store on a connection that is not up', () => {
     findFactor: (mfa) => mfa.findFactor(session.userId),
     activateFactor: (mfa) => mfa.activateFactor(session.userId, factorId, 1, [], NOW),
     advanceTotpStep: (mfa) => mfa.advanceTotpStep(session.userId, factorId, 2),
+    resealSecret: (mfa) => mfa.resealSecret(session.userId, factorId, 'v1.key.sealed', 'v1.new.x'),
     deleteFactor: (mfa) => mfa.deleteFactor(session.userId),
     findRecoveryCode: (mfa) => mfa.findRecoveryCode(session.userId, 'abcd'),
     useRecoveryCode: (mfa) => mfa.useRecoveryCode(session.userId, 'abcd', NOW),

@@ -134,6 +134,17 @@ export function createMongoMfaStore(models: MongoModels): MfaStore {
       return true;
     },
 
+    async resealSecret(userId, factorId, from, to) {
+      // A plain conditional update: racing reseals all write the same secret under the current key, so whichever
+      // lands last is as good as any (the FerretDB caveat of mongo-mfa-documents.ts does not bite here).
+      const resealed = await factors.updateOne(
+        { ...query.byId(userId), factorId, sealedSecret: from },
+        { $set: { sealedSecret: to } },
+        { runValidators: true },
+      );
+      return resealed.modifiedCount === 1;
+    },
+
     async deleteFactor(userId) {
       const [active, pending] = await Promise.all([
         factors.deleteOne(query.byId(userId)),

@@ -20,8 +20,11 @@ export interface TotpFactorRecord {
 
 export type NewPendingFactor = Pick<
   TotpFactorRecord,
-  'id' | 'userId' | 'sealedSecret' | 'createdAt' | 'pendingUntil'
->;
+  'id' | 'userId' | 'sealedSecret' | 'createdAt'
+> & {
+  /** Every pending factor has an end (setup and confirm are minutes apart). */
+  pendingUntil: Date;
+};
 
 /** One recovery code, as kept: a short lookup id beside the bcrypt hash of the whole code. */
 export interface NewRecoveryCode {
@@ -102,6 +105,13 @@ export interface MfaStore {
    * before the recorded one returns false. This is what keeps a code from being accepted twice.
    */
   advanceTotpStep(userId: string, factorId: string, step: number): Promise<boolean>;
+
+  /**
+   * Replaces the active factor's sealed secret with `to` if it still is `from`: the same secret sealed again under
+   * the current MFA_ENCRYPTION_KEY, so a retired key stops being needed. False (nothing changes) otherwise; of
+   * concurrent calls, any may win, since every `to` holds the same secret.
+   */
+  resealSecret(userId: string, factorId: string, from: string, to: string): Promise<boolean>;
 
   /** Removes the user's factor (pending or active) and its recovery codes; true when there was one. */
   deleteFactor(userId: string): Promise<boolean>;

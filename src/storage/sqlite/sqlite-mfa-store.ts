@@ -22,6 +22,7 @@ export function createSqliteMfaStore(db: Database): MfaStore {
     factorOfUser: db.prepare<[string], FactorRow>(STATEMENTS.factorOfUser),
     activate: db.prepare<[number, number, string, string, number]>(STATEMENTS.activateFactor),
     advanceStep: db.prepare<[number, string, string, number]>(STATEMENTS.advanceTotpStep),
+    reseal: db.prepare<[string, string, string, string]>(STATEMENTS.resealSecret),
     deleteFactor: db.prepare<[string]>(STATEMENTS.deleteFactor),
     deleteCodes: db.prepare<[string]>(STATEMENTS.deleteRecoveryCodes),
     insertCode: db.prepare<[{ user_id: string; lookup_id: string; code_hash: string }]>(
@@ -84,7 +85,7 @@ export function createSqliteMfaStore(db: Database): MfaStore {
         id: factor.id,
         sealed_secret: factor.sealedSecret,
         created_at: factor.createdAt.getTime(),
-        pending_until: factor.pendingUntil?.getTime() ?? null,
+        pending_until: factor.pendingUntil.getTime(),
       }).changes;
       return changed === 1 ? { outcome: 'saved' } : { outcome: 'already-enabled' };
     },
@@ -103,6 +104,10 @@ export function createSqliteMfaStore(db: Database): MfaStore {
 
     async advanceTotpStep(userId, factorId, step) {
       return sql.advanceStep.run(step, userId, factorId, step).changes === 1;
+    },
+
+    async resealSecret(userId, factorId, from, to) {
+      return sql.reseal.run(to, userId, factorId, from).changes === 1;
     },
 
     async deleteFactor(userId) {

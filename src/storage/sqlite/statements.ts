@@ -111,6 +111,8 @@ export const STATEMENTS = {
   // The compare-and-set that keeps a TOTP code from being accepted twice.
   advanceTotpStep: `UPDATE mfa_factors SET last_used_step = ?
     WHERE user_id = ? AND id = ? AND status = 'active' AND (last_used_step IS NULL OR last_used_step < ?)`,
+  resealSecret: `UPDATE mfa_factors SET sealed_secret = ?
+    WHERE user_id = ? AND id = ? AND status = 'active' AND sealed_secret = ?`,
   deleteFactor: 'DELETE FROM mfa_factors WHERE user_id = ?',
   deleteRecoveryCodes: 'DELETE FROM mfa_recovery_codes WHERE user_id = ?',
   insertRecoveryCode: `INSERT INTO mfa_recovery_codes (user_id, lookup_id, code_hash, used_at)
