@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditLog } from '../observability/audit-log.js';
+import type { MfaStore } from '../storage/ports/mfa-store.js';
 import type { LiveSession, SessionRecord, SessionStore } from '../storage/ports/session-store.js';
 import type { UserStore } from '../storage/ports/user-store.js';
 import type { ClientContext } from './client-context.js';
@@ -13,6 +14,8 @@ import { passwordGuessabilityProblems } from './passwords/password-guessability.
 export interface AccountServiceDeps {
   users: UserStore;
   sessions: SessionStore;
+  /** A deleted account's second factor (its sealed secret, its codes) goes with it. */
+  mfa: Pick<MfaStore, 'deleteFactor'>;
   hasher: PasswordHasher;
   clock: Clock;
   audit: AuditLog;
@@ -94,6 +97,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       await confirmPassword(caller, password, client);
       await users.softDeleteUser(caller.user.id, now());
       await sessions.revokeUserSessions(caller.user.id, 'account_deleted', now());
+      await deps.mfa.deleteFactor(caller.user.id);
       audit.record('account.deleted', { ...owner(caller), ...client });
     },
   };

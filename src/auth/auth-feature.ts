@@ -120,7 +120,15 @@ export function createAuthFeature(deps: AuthFeatureDeps): AuthFeature {
     ...(deps.secondFactor ? { secondFactor: deps.secondFactor } : {}),
   });
   const confirmPassword = createPasswordConfirmation({ users, verifyPassword });
-  const account = createAccountService({ users, sessions, hasher, clock, audit, confirmPassword });
+  const account = createAccountService({
+    users,
+    sessions,
+    mfa: deps.stores.mfa,
+    hasher,
+    clock,
+    audit,
+    confirmPassword,
+  });
   const transport = createRefreshTokenTransport(config);
   const deviceCookie = createDeviceCookie(config);
   const signedInResponse = createSignedInResponse(transport, deviceCookie);
