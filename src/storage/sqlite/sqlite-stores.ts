@@ -12,6 +12,7 @@ import { createSqliteMfaStore } from './sqlite-mfa-store.js';
 import { createSqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { createSqliteSessionStore } from './sqlite-session-store.js';
 import { createSqliteUserStore } from './sqlite-user-store.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** Opens (creating if needed) the database file at `path`, or a private in-memory database for ':memory:'. */
 export function openSqliteStores(path: string): Stores {
@@ -19,7 +20,17 @@ export function openSqliteStores(path: string): Stores {
   if (!inMemory) createPrivateFile(path);
   const db = new Database(path);
   applyPragmas(db, inMemory);
-  return createSqliteStores(db);
+  const stores = createSqliteStores(db);
+  if (inMemory) return stores;
+  // Checkpoints leave the event loop (wal-checkpointer.ts says why); the last one is the closing connection's own.
+  const checkpointer = startWalCheckpointer(db, path);
+  return {
+    ...stores,
+    async close() {
+      await checkpointer.stop();
+      await stores.close();
+    },
+  };
 }
 
 /** The stores over an open connection; migrates it to the current schema first. */
