@@ -203,10 +203,10 @@ describe('expiry sweeper', () => {
     expect(calls.map((call) => call.now.getTime())).toEqual([FIXED_MS, FIXED_MS]);
   });
 
-  it('when no batch size is given, then batches are limited to 1,000 rows', async () => {
-    const { store, calls } = fakeStore([{ refreshTokens: 999, sessions: 0 }]);
+  it('when no batch size is given, then batches are limited to 200 rows', async () => {
+    const { store, calls } = fakeStore([{ refreshTokens: 199, sessions: 0 }]);
     await start(store).sweep();
-    expect(calls).toEqual([{ now: new Date(FIXED_MS), limit: 1000 }]);
+    expect(calls).toEqual([{ now: new Date(FIXED_MS), limit: 200 }]);
   });
 
   it('when the interval passes, then the sweeper sweeps on its own', async () => {
