@@ -32,6 +32,13 @@ export const passwordStepAnswer = (app: Express, account: Account, deviceToken?:
     .post('/api/auth/login')
     .send({ email: account.email, password: account.password, deviceToken });
 
+/** `count` mfaTokens of one account, each from its own password step. */
+export async function mfaTokens(app: Express, account: Account, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += 1) tokens.push(await passwordStep(app, account));
+  return tokens;
+}
+
 /** The second step with an app code. */
 export const codeStep = (app: Express, mfaToken: string, code: string) =>
   loginMfa(app, { mfaToken, code });
