@@ -4,6 +4,7 @@
 // MONGODB_SERVER_SELECTION_TIMEOUT), /ready naming the store, and, once the database is back, the same process
 // serving again with every registration it acknowledged still there.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { generateSync } from 'otplib';
 import { afterAll, expect, it } from 'vitest';
 import { startMongoServer, type StartedMongoServer } from '../helpers/mongo-server.js';
 import { findStartableMongo, withDatabase } from '../helpers/mongo-target.js';
@@ -190,6 +191,74 @@ describeWithService(
       expect(String(metrics.body.text)).toContain('auth_registrations_total 2');
       expect((await call(base, 'GET', '/api/openapi.json')).status).toBe(200);
       expect(refreshed.refreshToken).not.toBe(first.refreshToken);
+    });
+
+    it('when a client turns on two-step sign-in, then codes and recovery codes sign in over the wire, each once', async () => {
+      const { server } = await startAll();
+      const base = server.baseUrl;
+      const account = { email: 'otp@example.com', password: 'Across-copper-42!', name: 'Otp' };
+      const credentials = { email: account.email, password: account.password };
+      // The app's code at a moment, on the real clock both sides share (a step of 30 s either side is accepted).
+      const codeAt = (secret: string, offsetSeconds: number) =>
+        generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+      expect((await call(base, 'POST', '/api/auth/register', { body: account })).status).toBe(201);
+      const signedIn = data(await call(base, 'POST', '/api/auth/login', { body: credentials }));
+      const { secret } = data(
+        await call(base, 'POST', '/api/auth/mfa/totp/setup', {
+          token: signedIn.accessToken,
+          body: { password: account.password },
+        }),
+      );
+      const confirmingCode = codeAt(secret ?? '', 0);
+      const enabled = data(
+        await call(base, 'POST', '/api/auth/mfa/totp/confirm', {
+          token: signedIn.accessToken,
+          body: { code: confirmingCode },
+        }),
+      ) as unknown as { recoveryCodes: string[]; accessToken: string };
+      expect(enabled.recoveryCodes).toHaveLength(10);
+
+      const challenge = data(await call(base, 'POST', '/api/auth/login', { body: credentials }));
+      expect(challenge).toMatchObject({ mfaRequired: true });
+      expect(challenge).not.toHaveProperty('accessToken');
+      // The code (its step) the confirmation used is spent; the step after now is accepted once.
+      const spent = await call(base, 'POST', '/api/auth/login/mfa', {
+        body: { mfaToken: challenge.mfaToken, code: confirmingCode },
+      });
+      const nextStep = { mfaToken: challenge.mfaToken, code: codeAt(secret ?? '', 30) };
+      const finished = await call(base, 'POST', '/api/auth/login/mfa', { body: nextStep });
+      expect(spent.body.error).toBe('MFA_CODE_INVALID');
+      expect(finished.status, JSON.stringify(finished.body)).toBe(200);
+      expect((await call(base, 'POST', '/api/auth/login/mfa', { body: nextStep })).body.error).toBe(
+        'MFA_TOKEN_INVALID',
+      );
+
+      const recoveryCode = enabled.recoveryCodes[0] ?? '';
+      const withRecoveryCode = async () =>
+        call(base, 'POST', '/api/auth/login/mfa', {
+          body: {
+            mfaToken: data(await call(base, 'POST', '/api/auth/login', { body: credentials }))
+              .mfaToken,
+            recoveryCode,
+          },
+        });
+      expect((await withRecoveryCode()).status).toBe(200);
+      expect((await withRecoveryCode()).body.error).toBe('MFA_CODE_INVALID');
+      const status = data(
+        await call(base, 'GET', '/api/auth/mfa', { token: data(finished).accessToken }),
+      );
+      expect(status).toMatchObject({ enabled: true, recoveryCodesRemaining: 9 });
+      expect(
+        (
+          await call(base, 'POST', '/api/auth/mfa/totp/disable', {
+            token: data(finished).accessToken,
+            body: { password: account.password, recoveryCode: enabled.recoveryCodes[1] },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        data(await call(base, 'POST', '/api/auth/login', { body: credentials })),
+      ).toHaveProperty('accessToken');
     });
 
     it.each([
