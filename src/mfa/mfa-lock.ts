@@ -16,7 +16,7 @@ export type MfaReservation =
       locked: false;
       /** The code was right: the slot is given back. */
       succeeded(): Promise<void>;
-      /** The code was wrong: the slot stays counted; `lockedNow` when this failure was the one that locked. */
+      /** The code was wrong: the slot stays counted; `lockedNow` when this failure was the window's first to lock. */
       failed(): Promise<{ lockedNow: boolean }>;
     };
 
@@ -29,6 +29,18 @@ export interface MfaLock {
 export function createMfaLock(counters: CounterStore, clock: Clock): MfaLock {
   const keyOf = (userId: string) => `mfa-failures:${userId}`;
   const secondsUntil = (resetAt: number) => Math.max(1, Math.ceil((resetAt - clock.now()) / 1000));
+  /**
+   * Whether no failure took the tenth slot of this window before. One can: a right code still being checked holds a
+   * slot when a wrong code takes the tenth (the account is locked that moment), then gives it back, and the next wrong
+   * code takes the tenth again. The owner hears of a window's lock once.
+   */
+  const firstLockOf = async (userId: string, resetAt: number) => {
+    const windowLeftMs = Math.max(1, resetAt - clock.now());
+    return (
+      (await counters.increment(`mfa-locked:${userId}:${String(resetAt)}`, windowLeftMs)).count ===
+      1
+    );
+  };
 
   return {
     async reserve(userId) {
@@ -42,7 +54,9 @@ export function createMfaLock(counters: CounterStore, clock: Clock): MfaLock {
       return {
         locked: false,
         succeeded: () => counters.decrement(key),
-        failed: () => Promise.resolve({ lockedNow: slot.count === MFA_MAX_FAILURES }),
+        failed: async () => ({
+          lockedNow: slot.count === MFA_MAX_FAILURES && (await firstLockOf(userId, slot.resetAt)),
+        }),
       };
     },
 

@@ -11,9 +11,11 @@ import {
   mfaTokens,
   passwordStepAnswer,
   recoveryCodeStep,
+  sendWrongCodes,
   signInWithCode,
 } from '../helpers/mfa-sign-in.js';
-import { expectExactlyOneUse } from '../helpers/recovery-app.js';
+import { holdingHasher } from '../helpers/holding-hasher.js';
+import { buildRecoveryTestApp, expectExactlyOneUse } from '../helpers/recovery-app.js';
 import { buildTestApp } from '../helpers/test-app.js';
 
 /** Enough login budget per IP for every request here: only the second factor's rules may refuse. */
@@ -102,5 +104,37 @@ describe('racing second steps', () => {
       ErrorCodes.MFA_LOCKED,
     );
     expectError(await passwordStepAnswer(app, account), ErrorCodes.MFA_LOCKED);
+  });
+
+  it('when a right recovery code is still being checked while a wrong code takes the last slot, then the lock is announced once: one mfa.locked and one mail, not again at the real tenth failure', async () => {
+    const hasher = holdingHasher();
+    const testApp = await buildRecoveryTestApp({ env, hasher });
+    const { app, clock, logs } = testApp;
+    const { account, enrolled } = await enrolledAccount(app, clock);
+    const wrong = wrongTotpCode(enrolled.secret, clock);
+    const [forRight = '', ...forWrong] = await mfaTokens(app, account, 4);
+    await sendWrongCodes(app, account, wrong, 8);
+
+    // The right code holds the ninth slot while it is compared; a wrong code takes the tenth, another is refused.
+    const held = hasher.holdNextVerify();
+    const [recoveryCode = ''] = enrolled.recoveryCodes;
+    // Sent now (then() starts a supertest request), answered once released.
+    const right = recoveryCodeStep(app, forRight, recoveryCode).then((answer) => answer);
+    const release = await held;
+    expectError(await codeStep(app, forWrong[0] ?? '', wrong), ErrorCodes.MFA_CODE_INVALID);
+    expectError(await codeStep(app, forWrong[1] ?? '', wrong), ErrorCodes.MFA_LOCKED);
+    release();
+    expect((await right).status).toBe(200);
+    // Its slot given back, nine failures stand: the next wrong code is the tenth, and locks.
+    expectError(await codeStep(app, forWrong[2] ?? '', wrong), ErrorCodes.MFA_CODE_INVALID);
+    expectError(await passwordStepAnswer(app, account), ErrorCodes.MFA_LOCKED);
+
+    await testApp.deliver();
+    await testApp.receiver.waitForMail((mail) => mail.subject === 'Too many wrong sign-in codes');
+    await testApp.deliver();
+    expect(logs.events('mfa.locked')).toHaveLength(1);
+    expect(
+      testApp.receiver.mails.filter((mail) => mail.subject === 'Too many wrong sign-in codes'),
+    ).toHaveLength(1);
   });
 });
