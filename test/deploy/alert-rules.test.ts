@@ -192,6 +192,8 @@ describe('deploy/alerts.yml', () => {
     expect(selected('auth_logins_total', 'reason=unknown_email')).toBe(true);
     expect(selected('auth_lockouts_total')).toBe(true);
     expect(selected('auth_refresh_reuse_total', 'outcome=revoked')).toBe(true);
+    expect(selected('auth_mfa_locks_total')).toBe(true);
+    expect(selected('auth_mfa_failures_total')).toBe(true);
     expect(selected('http_rate_limited_total')).toBe(true);
     expect(selected('http_request_duration_seconds_count', 'status=~5..')).toBe(true);
     expect(selected('http_request_duration_seconds_bucket', 'route=/api/auth/login')).toBe(true);

@@ -1,6 +1,6 @@
 // Prometheus's own checker on the files in deploy/: the rules are valid PromQL with valid templates, the sample
 // config is valid, and the unit tests in deploy/alerts.test.yml (synthetic series: a refresh-token reuse, a failed-
-// login spike, a rate-limit storm, slow logins) fire the alerts they expect. Needs `promtool` (Debian's prometheus
+// login spike, second-factor locks and wrong codes, a rate-limit storm, slow logins) fire the alerts they expect. Needs `promtool` (Debian's prometheus
 // package); without it these are listed as skipped, and REQUIRE_PROMTOOL=1 makes that a failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
