@@ -47,7 +47,8 @@ export function createMfaController(deps: {
       );
       res.json({
         success: true,
-        message: 'Two-step sign-in is on. Every other session was signed out.',
+        message:
+          'Two-step sign-in is on. Every session was signed out; this answer holds your new one.',
         data: { recoveryCodes, ...signIn.response.deliver(res, tokens) },
       });
     },

@@ -83,17 +83,16 @@ export function createMfaLogin(deps: MfaLoginDeps): MfaLogin {
       const factor = await mfa.findFactor(challenge.userId);
       // The account was deleted, or its factor turned off, since the password step: sign in again.
       if (!user || factor?.status !== 'active') throw new AppError('MFA_TOKEN_INVALID');
+      // The mfaToken is claimed once the code matched and before the code is spent: two requests racing on one
+      // token spend one code between them, and a lost race counts as no wrong code.
+      const claim = () => mfa.consumeChallenge(tokenHash, now(), MFA_TOKEN_MAX_FAILURES);
       try {
-        await deps.check.verify(user, factor, proof, client);
+        await deps.check.verify(user, factor, proof, client, claim);
       } catch (error) {
         if (error instanceof AppError && error.code === 'MFA_CODE_INVALID') {
           await mfa.recordChallengeFailure(tokenHash, now(), MFA_TOKEN_MAX_FAILURES);
         }
         throw error;
-      }
-      // Two requests with one token and two right codes: the one that spends the token signs in.
-      if (!(await mfa.consumeChallenge(tokenHash, now(), MFA_TOKEN_MAX_FAILURES))) {
-        throw new AppError('MFA_TOKEN_INVALID');
       }
       return signIn.completeSignIn(user, client, ['pwd', 'otp'], challenge.deviceId ?? undefined);
     },

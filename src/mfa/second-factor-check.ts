@@ -22,6 +22,12 @@ export type SecondFactorProof = { code: string } | { recoveryCode: string };
 
 export type SecondFactorMethod = 'totp' | 'recovery_code';
 
+/**
+ * What a right code is for, claimed after the code matched and before it is spent (the login's mfaToken): false
+ * when a request racing this one claimed it first. Then nothing is spent and nothing counted: MFA_TOKEN_INVALID.
+ */
+export type SecondFactorClaim = () => Promise<boolean>;
+
 export interface SecondFactorCheck {
   /**
    * Resolves with the method that proved the factor; throws MFA_CODE_INVALID for a wrong, replayed or spent code,
@@ -32,6 +38,7 @@ export interface SecondFactorCheck {
     factor: TotpFactorRecord,
     proof: SecondFactorProof,
     client: ClientContext,
+    claim?: SecondFactorClaim,
   ): Promise<SecondFactorMethod>;
   /** The step a code matches for a secret now: the confirmation of a pending factor, before it is stored active. */
   matchPendingCode(
@@ -101,10 +108,18 @@ export function createSecondFactorCheck(deps: SecondFactorCheckDeps): SecondFact
     return secret;
   }
 
-  async function checkTotp(factor: TotpFactorRecord, code: string) {
+  /** Claims what the code is for; a claim lost to a racing request spends nothing (the slot goes back). */
+  async function claimOrThrow(claim: SecondFactorClaim | undefined): Promise<void> {
+    if (claim !== undefined && !(await claim())) throw new AppError('MFA_TOKEN_INVALID');
+  }
+
+  async function checkTotp(factor: TotpFactorRecord, code: string, claim?: SecondFactorClaim) {
     const secret = openSecret(factor);
     const step = matchTotpCode(secret, code, clock.now());
     if (step === undefined) return 'code_invalid';
+    // A step known to be spent is refused before anything is claimed for it.
+    if (factor.lastUsedStep !== null && step <= factor.lastUsedStep) return 'code_replayed';
+    await claimOrThrow(claim);
     const advanced = await mfa.advanceTotpStep(factor.userId, factor.id, step);
     if (!advanced) return 'code_replayed';
     await resealUnderCurrentKey(factor, secret);
@@ -118,12 +133,13 @@ export function createSecondFactorCheck(deps: SecondFactorCheckDeps): SecondFact
     await mfa.resealSecret(factor.userId, factor.id, factor.sealedSecret, resealed);
   }
 
-  async function checkRecoveryCode(user: UserRecord, typed: string) {
+  async function checkRecoveryCode(user: UserRecord, typed: string, claim?: SecondFactorClaim) {
     const code = normalizeRecoveryCode(typed);
     if (code === undefined) return 'code_invalid';
     const stored = await mfa.findRecoveryCode(user.id, lookupIdOf(code));
     const matches = await hasher.verify(code, await hashToCompare(stored?.codeHash));
     if (!stored || !matches) return 'code_invalid';
+    await claimOrThrow(claim);
     if (!(await mfa.useRecoveryCode(user.id, lookupIdOf(code), new Date(clock.now())))) {
       return 'code_invalid'; // spent by a request racing this one
     }
@@ -140,12 +156,12 @@ export function createSecondFactorCheck(deps: SecondFactorCheckDeps): SecondFact
   }
 
   return {
-    async verify(user, factor, proof, client) {
+    async verify(user, factor, proof, client, claim) {
       if ('code' in proof) {
-        await attempt(user, client, () => checkTotp(factor, proof.code));
+        await attempt(user, client, () => checkTotp(factor, proof.code, claim));
         return 'totp';
       }
-      await attempt(user, client, () => checkRecoveryCode(user, proof.recoveryCode));
+      await attempt(user, client, () => checkRecoveryCode(user, proof.recoveryCode, claim));
       await announceRecoveryCodeUse(user, client);
       return 'recovery_code';
     },

@@ -4,7 +4,7 @@ import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors/error-catalogue.js';
 import { expectError } from '../helpers/api-calls.js';
-import { passwordStep, totpCode, wrongTotpCode } from '../helpers/mfa-calls.js';
+import { mfaStatus, passwordStep, totpCode, wrongTotpCode } from '../helpers/mfa-calls.js';
 import {
   codeStep,
   enrolledAccount,
@@ -12,6 +12,7 @@ import {
   passwordStepAnswer,
   recoveryCodeStep,
   sendWrongCodes,
+  signedInData,
   signInWithCode,
 } from '../helpers/mfa-sign-in.js';
 import { holdingHasher } from '../helpers/holding-hasher.js';
@@ -136,5 +137,23 @@ describe('racing second steps', () => {
     expect(
       testApp.receiver.mails.filter((mail) => mail.subject === 'Too many wrong sign-in codes'),
     ).toHaveLength(1);
+  });
+  it('when two different right recovery codes race on one mfaToken, then only the one that signs in is spent', async () => {
+    const { app, clock } = buildTestApp({ env: { RATE_LIMIT_LOGIN: '1000' } });
+    const { account, enrolled } = await enrolledAccount(app, clock);
+    const mfaToken = await passwordStep(app, account);
+    const [, first = '', second = ''] = enrolled.recoveryCodes;
+
+    const answers = await Promise.all([
+      recoveryCodeStep(app, mfaToken, first),
+      recoveryCodeStep(app, mfaToken, second),
+    ]);
+
+    const winner = answers.find((answer) => answer.status === 200);
+    expect(winner).toBeDefined();
+    const status = await mfaStatus(app, signedInData(winner as request.Response).accessToken);
+    expect(
+      (status.body as { data: { recoveryCodesRemaining: number } }).data.recoveryCodesRemaining,
+    ).toBe(9);
   });
 });
