@@ -3,6 +3,7 @@
 // refused here, before it reaches a counter or a compare.
 import { z } from 'zod';
 import { loginPasswordField } from '../auth/auth-schemas.js';
+import { normalizeRecoveryCode } from './recovery-codes.js';
 import type { SecondFactorProof } from './second-factor-check.js';
 
 const textField = (field: string) =>
@@ -16,8 +17,12 @@ export const totpCodeField = textField('Code')
   .describe('The 6-digit code the authenticator app shows now.');
 
 const recoveryCodeField = textField('Recovery code')
-  .min(1, 'Recovery code is required.')
   .max(64, 'Recovery code must be at most 64 characters.')
+  // Refused here when it cannot be one of ours (a typo of the shape): only a well-formed guess is counted.
+  .refine(
+    (typed) => normalizeRecoveryCode(typed) !== undefined,
+    'Recovery code must be 16 letters and digits as shown (xxxx-xxxx-xxxx-xxxx).',
+  )
   .describe('One of the recovery codes shown at enrolment; case, dashes and spaces are ignored.');
 
 const mfaTokenField = textField('mfaToken')

@@ -1,6 +1,7 @@
 // The request bodies of the recovery routes, as strict zod schemas; request types are inferred from them.
 import { z } from 'zod';
 import { emailField, loginPasswordField, newPasswordField } from '../auth/auth-schemas.js';
+import { normalizeRecoveryCode } from '../mfa/recovery-codes.js';
 
 /** The token of a mailed link: everything after `#token=`. Its shape is checked by the service, like its worth. */
 const linkTokenField = (link: string) =>
@@ -21,6 +22,10 @@ export const resetPasswordBody = z.strictObject({
     .string('mfaCode must be a string.')
     .min(1, 'mfaCode must not be empty.')
     .max(64, 'mfaCode must be at most 64 characters.')
+    .refine(
+      (typed) => /^[0-9]{6}$/.test(typed) || normalizeRecoveryCode(typed) !== undefined,
+      'mfaCode must be the 6 digits the authenticator app shows, or a recovery code.',
+    )
     .optional()
     .describe(
       'For an account with two-step sign-in (required then): the 6 digits the authenticator app shows, or one ' +

@@ -50,6 +50,10 @@ function malformedProofBodies(valid: object): [string, object][] {
     ['recoveryCode: a number', { ...valid, recoveryCode: 1234 }],
     ['recoveryCode: an operator object', { ...valid, recoveryCode: { $ne: null } }],
     ['recoveryCode: a 10 kB string', { ...valid, recoveryCode: 'a'.repeat(10_000) }],
+    ['recoveryCode: words', { ...valid, recoveryCode: 'not one of ours' }],
+    ['recoveryCode: 15 characters', { ...valid, recoveryCode: 'abcd-efgh-jkmn-pqr' }],
+    ['recoveryCode: letters it never holds', { ...valid, recoveryCode: 'abcd-efgh-ijkl-mnop' }],
+    ['recoveryCode: empty', { ...valid, recoveryCode: '' }],
     [
       'both code and recoveryCode',
       { ...valid, code: '123456', recoveryCode: 'abcd-efgh-jkmn-pqrs' },

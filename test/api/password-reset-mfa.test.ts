@@ -69,6 +69,20 @@ describe('password reset of an account with two-step sign-in', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   });
 
+  it('when the mfaCode cannot be a code (letters, 7 digits, a number, an object), then 400 and nothing is spent', async () => {
+    const testApp = await buildRecoveryTestApp();
+    const { app, clock } = testApp;
+    const { account, secret, token } = await enrolledWithLink(testApp);
+
+    for (const mfaCode of ['12345a', '1234567', 123456, { $ne: null }, 'not-a-recovery-code']) {
+      expectError(await reset(app, { token, mfaCode }), 'VALIDATION_ERROR');
+    }
+    await expectPasswordUnchanged(app, account);
+    expect(testApp.logs.events('mfa.failed')).toEqual([]);
+    const answer = await reset(app, { token, mfaCode: nextTotpCode(secret, clock) });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  });
+
   it('when the mfaCode is wrong, then 401 MFA_CODE_INVALID, the password is unchanged and the link still works', async () => {
     const testApp = await buildRecoveryTestApp();
     const { app, clock } = testApp;
