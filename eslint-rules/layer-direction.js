@@ -27,8 +27,9 @@ export const LAYERS = [
   ['openapi'],
   ['app.ts'],
   ['server'],
-  // Process entries: the server, the database set-up command and the signing-key command.
-  ['main.ts', 'db-indexes.ts', 'keys-command.ts'],
+  // Process entries: the server, the database set-up command, the signing-key command and the operator's reset of
+  // a second factor.
+  ['main.ts', 'db-indexes.ts', 'keys-command.ts', 'mfa-command.ts'],
 ];
 
 const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));
