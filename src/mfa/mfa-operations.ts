@@ -37,6 +37,15 @@ export interface MfaOperationDeps {
   cookieHeaders: readonly HeaderDescription[];
 }
 
+/** What a change that takes the password and a code answers besides success. */
+const PASSWORD_AND_CODE_ERRORS = [
+  'PASSWORD_INCORRECT',
+  'TOO_MANY_REQUESTS',
+  'MFA_SETUP_NOT_FOUND',
+  'MFA_CODE_INVALID',
+  'MFA_LOCKED',
+] as const;
+
 const PROOF =
   'Send `code` (6 digits from the app) or `recoveryCode` (one of the recovery codes, each good once), not both.';
 
@@ -124,13 +133,7 @@ export function mfaOperations(deps: MfaOperationDeps): Operation[] {
       guard: signedIn,
       request: { body: passwordAndCodeBody },
       success: { status: 200, description: 'Two-step sign-in is off.', json: doneResponse },
-      errors: [
-        'PASSWORD_INCORRECT',
-        'TOO_MANY_REQUESTS',
-        'MFA_SETUP_NOT_FOUND',
-        'MFA_CODE_INVALID',
-        'MFA_LOCKED',
-      ],
+      errors: PASSWORD_AND_CODE_ERRORS,
       handle: controller.disable,
     }),
     defineOperation({
@@ -144,13 +147,7 @@ export function mfaOperations(deps: MfaOperationDeps): Operation[] {
       guard: signedIn,
       request: { body: passwordAndCodeBody },
       success: { status: 200, description: 'New recovery codes.', json: recoveryCodesResponse },
-      errors: [
-        'PASSWORD_INCORRECT',
-        'TOO_MANY_REQUESTS',
-        'MFA_SETUP_NOT_FOUND',
-        'MFA_CODE_INVALID',
-        'MFA_LOCKED',
-      ],
+      errors: PASSWORD_AND_CODE_ERRORS,
       handle: controller.regenerate,
     }),
   ];

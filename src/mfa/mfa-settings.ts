@@ -20,11 +20,13 @@ import type { PasswordAndCodeInput } from './mfa-schemas.js';
 import { newRecoveryCodes } from './recovery-codes.js';
 import type { SecondFactorCheck } from './second-factor-check.js';
 
+/** What the signed-in routes of the second factor (enrolment and settings) are built on. */
 export interface MfaSettingsDeps {
   mfa: MfaStore;
   users: Pick<UserStore, 'findLiveUserById'>;
   sessions: Pick<SessionStore, 'revokeUserSessions'>;
   check: SecondFactorCheck;
+  /** Hashes recovery codes (bcrypt). */
   hasher: PasswordHasher;
   confirmPassword: PasswordConfirmation;
   mail: MailQueue;

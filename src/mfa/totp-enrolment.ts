@@ -4,36 +4,23 @@
 import { randomUUID } from 'node:crypto';
 import type { SignInSteps } from '../auth/auth-feature.js';
 import type { ClientContext } from '../auth/client-context.js';
-import type { PasswordConfirmation } from '../auth/password-confirmation.js';
-import type { PasswordHasher } from '../auth/passwords/password-hasher.js';
 import type { TokenPair } from '../auth/token-pair.js';
-import type { Clock } from '../clock.js';
 import { AppError } from '../errors/app-error.js';
-import type { MailQueue } from '../mail/mail-queue.js';
-import type { AuditLog } from '../observability/audit-log.js';
-import type { MfaStore, TotpFactorRecord } from '../storage/ports/mfa-store.js';
-import type { LiveSession, SessionStore } from '../storage/ports/session-store.js';
-import type { UserRecord, UserStore } from '../storage/ports/user-store.js';
+import type { TotpFactorRecord } from '../storage/ports/mfa-store.js';
+import type { LiveSession } from '../storage/ports/session-store.js';
+import type { UserRecord } from '../storage/ports/user-store.js';
 import { MFA_NOTICE_LIFETIME_MS, mfaEnabledMail } from './mfa-mails.js';
 import { newRecoveryCodes } from './recovery-codes.js';
-import type { SecondFactorCheck } from './second-factor-check.js';
+import type { MfaSettingsDeps } from './mfa-settings.js';
 import { newTotpSecret, otpauthUri } from './totp.js';
 import type { TotpSecretSealer } from './totp-secret-sealer.js';
 
 /** How long a setup waits for its confirming code: time to find the phone and scan. */
 export const PENDING_SETUP_SECONDS = 10 * 60;
 
-export interface TotpEnrolmentDeps {
-  mfa: MfaStore;
-  users: Pick<UserStore, 'findLiveUserById'>;
-  sessions: Pick<SessionStore, 'revokeUserSessions'>;
+export interface TotpEnrolmentDeps extends MfaSettingsDeps {
   sealer: TotpSecretSealer;
-  check: SecondFactorCheck;
-  hasher: PasswordHasher;
-  confirmPassword: PasswordConfirmation;
-  mail: MailQueue;
-  clock: Clock;
-  audit: AuditLog;
+  /** MFA_ISSUER: the name authenticator apps show beside the account. */
   issuer: string;
 }
 
