@@ -56,6 +56,20 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     expect(count.n).toBe(ACCOUNTS);
   });
 
+  it("when a bulk writer asks to go on, then it is let go at the worker's next report, and at once once stopped", async () => {
+    const path = newPath();
+    await openSqliteStores(path).close();
+    const db = new Database(path);
+    const checkpointer = startWalCheckpointer(db, path);
+    let released = false;
+    const waited = checkpointer.caughtUp().then(() => (released = true));
+    expect(released).toBe(false);
+    await waited;
+    await checkpointer.stop();
+    await checkpointer.caughtUp();
+    db.close();
+  });
+
   it('when the checkpointer starts, then the serving connection checkpoints nothing itself; once stopped, its worker has closed', async () => {
     const path = newPath();
     await openSqliteStores(path).close();

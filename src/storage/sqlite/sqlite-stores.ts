@@ -24,8 +24,17 @@ export function openSqliteStores(path: string): Stores {
   if (inMemory) return stores;
   // Checkpoints leave the event loop (wal-checkpointer.ts says why); the last one is the closing connection's own.
   const checkpointer = startWalCheckpointer(db, path);
+  const { sessions } = stores;
   return {
     ...stores,
+    sessions: {
+      ...sessions,
+      // A sweep batch writes hundreds of scattered pages: a backlog waits for the copying to keep up.
+      async sweepExpired(now, limit) {
+        await checkpointer.caughtUp();
+        return sessions.sweepExpired(now, limit);
+      },
+    },
     async close() {
       await checkpointer.stop();
       await stores.close();

@@ -1,33 +1,37 @@
 // Copies the WAL back into the database file from a worker thread. SQLite's automatic checkpoint runs inside
 // whichever commit takes the WAL past its threshold, on the event loop: on a store of millions of rows, that commit
 // copied a thousand scattered pages and waited for two fsyncs, 25-60 ms and more on a busy disk (bench/README.md,
-// bench:scale), which a rotation or a sweep batch then paid for. So the serving connection checkpoints nothing: a
-// worker with its own connection runs a PASSIVE checkpoint (it never waits for readers or writers) a few times a
-// second. A WAL that writers keep busy is never wholly copied at a moment when none writes, so it would never start
-// over: past a size, the worker asks for a RESTART, which waits for the writers of the moment and copies what the
-// passive ones left, a few pages. If the worker dies, the serving connection checkpoints for itself again.
+// bench:scale), which a rotation or a sweep batch then paid for. So the serving connection checkpoints nothing on its
+// own: a worker with its own connection runs a PASSIVE checkpoint (it never waits for readers or writers) ten times
+// a second and reports how far it got.
+// - The WAL starts over only at a write that finds it wholly copied, which writes racing the worker never do: once the
+//   worker has caught up with a long WAL, the serving connection copies the few frames written since (a turn's worth,
+//   a few ms), so its next write starts the WAL over.
+// - Writes can outrun the copying: an expiry-sweep batch of 200 tokens writes some 600 scattered pages. `caughtUp()`
+//   lets a bulk writer go one batch per report of the worker's, and only while it is close behind, so a backlog goes
+//   at the pace the disk copies it and the frames a restart copies on the event loop stay a batch's at most.
+// If the worker dies, the serving connection checkpoints on its own again.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 
-/** How often the worker checkpoints. */
-const CHECKPOINT_INTERVAL_MS = 200;
-/** Past this many WAL frames (pages; 64 MiB of 4 KiB pages) left after a passive checkpoint, the worker restarts it. */
-const RESTART_AFTER_FRAMES = 16_384;
+/** How often the worker checkpoints (and a bulk writer may write one batch). */
+const CHECKPOINT_INTERVAL_MS = 50;
+/** A WAL longer than this (frames, 4 KiB pages: 16 MiB) is started over once the worker has caught up. */
+const RESTART_AFTER_FRAMES = 4096;
+/** Bulk writers wait while the worker is further behind than this (8 MiB). */
+const BEHIND_LIMIT_FRAMES = 2048;
 /** SQLite's own threshold, restored if the worker stops unasked. */
 const AUTOMATIC_CHECKPOINT_PAGES = 1000;
-/** How long the worker's RESTART waits for a writer of the moment (the serving connection's commit). */
-const WORKER_BUSY_TIMEOUT_MS = 5000;
 
 // CommonJS run by the worker (eval: no file to resolve under tsc's output or the tests' TypeScript).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0];
 const timer = setInterval(() => {
-  if (checkpoint('PASSIVE').log > workerData.restartAfterFrames) checkpoint('RESTART');
+  const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+  parentPort.postMessage({ log, checkpointed });
 }, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
@@ -37,6 +41,8 @@ parentPort.on('message', () => {
 `;
 
 export interface WalCheckpointer {
+  /** Resolves at the worker's next report that finds it no more than a few MiB behind the writes. */
+  caughtUp(): Promise<void>;
   /** Stops the worker and closes its connection; the serving connection's own close does the last checkpoint. */
   stop(): Promise<void>;
 }
@@ -50,16 +56,36 @@ export function startWalCheckpointer(db: Database, path: string): WalCheckpointe
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       path,
       intervalMs: CHECKPOINT_INTERVAL_MS,
-      restartAfterFrames: RESTART_AFTER_FRAMES,
-      busyTimeoutMs: WORKER_BUSY_TIMEOUT_MS,
     },
   });
   let stopping = false;
+  let behind = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    for (const resolve of waiting.splice(0)) resolve();
+    if (!stopping) worker.unref();
+  };
+  worker.on('message', ({ log, checkpointed }: { log: number; checkpointed: number }) => {
+    // -1: the worker could not read the WAL this time (another checkpoint ran); its next pass reports.
+    if (stopping || !db.open || log < 0) return;
+    behind = log - checkpointed;
+    if (behind === 0 && log > RESTART_AFTER_FRAMES) {
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // The worker's next pass reports again.
+      }
+    }
+    if (behind <= BEHIND_LIMIT_FRAMES) release();
+  });
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => {
       // Unasked (an error in the worker): the serving connection checkpoints on its own again.
-      if (!stopping && db.open)
+      if (!stopping && db.open) {
         db.pragma(`wal_autocheckpoint = ${String(AUTOMATIC_CHECKPOINT_PAGES)}`);
+      }
+      behind = 0;
+      release();
       resolve();
     });
   });
@@ -68,6 +94,12 @@ export function startWalCheckpointer(db: Database, path: string): WalCheckpointe
   // The worker's timer must not keep a process alive that has nothing else to do.
   worker.unref();
   return {
+    caughtUp() {
+      if (stopping) return Promise.resolve();
+      // Held while someone waits for its report.
+      worker.ref();
+      return new Promise((resolve) => waiting.push(resolve));
+    },
     async stop() {
       stopping = true;
       // Held again until it has closed its connection, so a process closing its store waits for that.
