@@ -7,7 +7,7 @@ import type { Machine } from '../results.js';
 import { describePinning } from '../cpu-affinity.js';
 import { disturbance, formatRoutes } from '../compare-report.js';
 import type { RouteComparison } from '../scenarios/before-after.js';
-import type { SweepRun } from '../scenarios/sweep-under-load.js';
+import { MIX, type SweepRun } from '../scenarios/sweep-under-load.js';
 import type { BenchSettings } from '../settings.js';
 import type { ScaleArguments } from './arguments.js';
 import type { sqliteContents, sqliteFileMiB } from './seeded-store.js';
@@ -107,6 +107,14 @@ export function formatScaleReport(run: ScaleRun, budget: BudgetLine[], output: s
     '| event-loop delay in the seeded server | p50 ms | p99 ms | max ms | seconds |\n| --- | --- | --- | --- | --- |\n' +
     loopRow('during the sweep', sweep.loop.during) +
     loopRow('the load before the sweep', sweep.loop.before) +
+    `\nOffered on the seeded server throughout (fixed rates, well under its capacity): ${Object.entries(
+      MIX,
+    )
+      .map(
+        ([kind, { connections, perSecond }]) =>
+          `${kind} ${String(perSecond)}/s on ${String(connections)} connections`,
+      )
+      .join(', ')}.\n` +
     '\n| load on the seeded server | req/s | p50 ms | p99 ms | max ms | non-200 |\n| --- | --- | --- | --- | --- | --- |\n' +
     loadRow('refresh, during the sweep', sweep.during.refresh) +
     loadRow('refresh, before it', sweep.before?.refresh) +
