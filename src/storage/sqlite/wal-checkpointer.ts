@@ -2,14 +2,14 @@
 // whichever commit takes the WAL past its threshold, on the event loop: on a store of millions of rows, that commit
 // copied a thousand scattered pages and waited for two fsyncs, 25-60 ms and more on a busy disk (bench/README.md,
 // bench:scale), which a rotation or a sweep batch then paid for. So the serving connection checkpoints nothing on its
-// own: a worker with its own connection runs a PASSIVE checkpoint (it never waits for readers or writers) ten times
+// own: a worker with its own connection runs a PASSIVE checkpoint (it never waits for readers or writers) twenty times
 // a second and reports how far it got.
-// - The WAL starts over only at a write that finds it wholly copied, which writes racing the worker never do: once the
-//   worker has caught up with a long WAL, the serving connection copies the few frames written since (a turn's worth,
-//   a few ms), so its next write starts the WAL over.
 // - Writes can outrun the copying: an expiry-sweep batch of 200 tokens writes some 600 scattered pages. `caughtUp()`
 //   lets a bulk writer go one batch per report of the worker's, and only while it is close behind, so a backlog goes
-//   at the pace the disk copies it and the frames a restart copies on the event loop stay a batch's at most.
+//   at the pace the disk copies it and the WAL stays some MiB long.
+// - The WAL starts over at a write that finds it wholly copied: after a pass of the worker's during which nothing was
+//   written, which requests leave often enough unless they never pause. (Copying the rest on the event loop to force
+//   it meant an fsync there: 75-130 ms stalls a second on a busy disk, the very thing this module is for.)
 // If the worker dies, the serving connection checkpoints on its own again.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -17,8 +17,6 @@ import type { Database } from 'better-sqlite3';
 
 /** How often the worker checkpoints (and a bulk writer may write one batch). */
 const CHECKPOINT_INTERVAL_MS = 50;
-/** A WAL longer than this (frames, 4 KiB pages: 16 MiB) is started over once the worker has caught up. */
-const RESTART_AFTER_FRAMES = 4096;
 /** Bulk writers wait while the worker is further behind than this (8 MiB). */
 const BEHIND_LIMIT_FRAMES = 2048;
 /** SQLite's own threshold, restored if the worker stops unasked. */
@@ -69,13 +67,6 @@ export function startWalCheckpointer(db: Database, path: string): WalCheckpointe
     // -1: the worker could not read the WAL this time (another checkpoint ran); its next pass reports.
     if (stopping || !db.open || log < 0) return;
     behind = log - checkpointed;
-    if (behind === 0 && log > RESTART_AFTER_FRAMES) {
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // The worker's next pass reports again.
-      }
-    }
     if (behind <= BEHIND_LIMIT_FRAMES) release();
   });
   const exited = new Promise<void>((resolve) => {
